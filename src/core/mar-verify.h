@@ -1,0 +1,151 @@
+/* mar-verify.h — the verification engine: the five rights and the safety checks
+ *
+ * Copyright 2026 The Bedside MAR developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Pure: plain facts in, a verdict out. No I/O, no clock reads, no globals:
+ * everything the rules of ../shared/RULES.md need (the scan time, the unit's
+ * time zone, the drug library, what the cache holds about the patient, the
+ * product and the bag) is in MarVerifyFacts, gathered by the caller
+ * (mar-verifier.c reads it from the store). The same facts always give the
+ * same verdict.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "mar-drug-library.h"
+#include "mar-model.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  MAR_VERDICT_PASS = 0,
+  MAR_VERDICT_WARN,
+  MAR_VERDICT_BLOCK,
+} MarVerdictKind;
+
+typedef enum
+{
+  MAR_SEVERITY_INFO = 0,
+  MAR_SEVERITY_WARN,
+  MAR_SEVERITY_BLOCK,
+} MarSeverity;
+
+typedef enum
+{
+  MAR_RIGHT_PATIENT = 0,
+  MAR_RIGHT_DRUG,
+  MAR_RIGHT_DOSE,
+  MAR_RIGHT_ROUTE,
+  MAR_RIGHT_TIME,
+  MAR_RIGHT_OTHER,
+} MarRight;
+
+typedef enum
+{
+  MAR_REQUIRES_NONE    = 0,
+  MAR_REQUIRES_WITNESS = 1 << 0,  /* WITNESS_REQUIRED: a second nurse signs on the spot */
+  MAR_REQUIRES_REASON  = 1 << 1,  /* a warning: going on needs a reason per warning code */
+  MAR_REQUIRES_PRN_REASON = 1 << 2, /* a PRN dose: the nurse gives the indication */
+} MarRequirement;
+
+/* What a scan turned out to be once looked up in the cache. */
+typedef enum
+{
+  MAR_SCAN_KIND_UNREADABLE = 0,  /* mar_scan_parse() rejected it: BARCODE_INVALID */
+  MAR_SCAN_KIND_UNKNOWN,         /* well formed, but nothing in the cache has it */
+  MAR_SCAN_KIND_WRISTBAND,       /* a patient (MRN or GSRN) */
+  MAR_SCAN_KIND_PRODUCT,         /* a GS1 product code (01) */
+  MAR_SCAN_KIND_BAG_LABEL,       /* a pharmacy bag label (MedicationDispense) */
+  MAR_SCAN_KIND_BADGE,           /* a staff badge */
+} MarScanKind;
+
+/* One scan as the engine sees it: what the barcode parser read and what the
+ * cache made of it. Plain values, so the engine needs no parser. */
+typedef struct
+{
+  MarScanKind  kind;
+  const char  *error_message;  /* UNREADABLE: why (the parser's message) */
+  const char  *display;        /* human-readable form of what was scanned */
+  gboolean     keyed;          /* typed by a person, not scanned */
+  /* GS1 product data, when the scan is a GS1 element string. */
+  const char  *gtin;           /* (01) as GTIN-14 */
+  const char  *lot;            /* (10) */
+  const char  *serial;         /* (21) */
+  /* (17) expiry: last day of use, DD=00 already resolved; 0 when absent. */
+  int          expiry_year, expiry_month, expiry_day;
+  /* (7003) expiry date-time (local wall-clock); has_expiry_time FALSE when absent. */
+  gboolean     has_expiry_time;
+  int          expiry_time_year, expiry_time_month, expiry_time_day;
+  int          expiry_time_hour, expiry_time_minute;
+} MarScanFact;
+
+typedef struct
+{
+  /* When and where: the scan time and the unit's local time zone (due
+   * times, the end of an expiry day). */
+  gint64                 now;
+  GTimeZone             *time_zone;
+  const MarDrugLibrary  *library;
+
+  MarScanFact            patient_scan;
+  MarScanFact            product_scan;
+
+  /* The patient the wristband names (NULL: PATIENT_UNKNOWN), with what the
+   * cache knows about them. The arrays hold borrowed pointers. */
+  const MarPatient      *patient;
+  GPtrArray             *orders;            /* (const MarOrder *) all of the patient's orders */
+  GPtrArray             *order_products;    /* (const MarProduct *) Medications the orders reference */
+  GPtrArray             *allergies;         /* (const MarAllergy *) */
+  GPtrArray             *administrations;   /* (const MarAdministration *) the patient's, last 72 h + running */
+
+  /* The product scanned: a catalog product (GTIN), or a pharmacy bag's
+   * dispense with the product it names. NULL: PRODUCT_UNKNOWN. */
+  const MarProduct      *product;
+  const MarDispense     *dispense;
+  /* Every charted use of this physical bag (label id, or GTIN + serial),
+   * by any patient, any terminal. */
+  GPtrArray             *bag_uses;          /* (const MarAdministration *) */
+
+  /* Sync state (RULES.md, Patient safety checks). */
+  gint64                 last_sync;         /* MAR_TIME_UNSET: never synced */
+  gboolean               clock_skew_known;
+  gint64                 clock_skew;        /* server − terminal, seconds */
+} MarVerifyFacts;
+
+typedef struct _MarFinding MarFinding;
+typedef struct _MarVerdict MarVerdict;
+
+/* (transfer full) — never NULL. */
+MarVerdict      *mar_verify                       (const MarVerifyFacts *facts);
+
+MarVerdict      *mar_verdict_ref                  (MarVerdict       *verdict);
+void             mar_verdict_unref                (MarVerdict       *verdict);
+MarVerdictKind   mar_verdict_get_kind             (const MarVerdict *verdict);
+/* (element-type MarFinding) (transfer none), worst first. */
+GPtrArray       *mar_verdict_get_findings         (const MarVerdict *verdict);
+gboolean         mar_verdict_has_finding          (const MarVerdict *verdict,
+                                                   const char       *code);
+MarRequirement   mar_verdict_get_requirements     (const MarVerdict *verdict);
+/* The matched order's id, or NULL when no order matched. */
+const char      *mar_verdict_get_order_id         (const MarVerdict *verdict);
+/* The due time the scan was matched to, or MAR_TIME_UNSET (continuous, PRN). */
+gint64           mar_verdict_get_due_time         (const MarVerdict *verdict);
+/* Minutes early (< 0) or late (> 0) against that due time. */
+int              mar_verdict_get_minutes_from_due (const MarVerdict *verdict);
+
+MarSeverity      mar_finding_get_severity         (const MarFinding *finding);
+MarRight         mar_finding_get_right            (const MarFinding *finding);
+const char      *mar_finding_get_code             (const MarFinding *finding);
+const char      *mar_finding_get_message          (const MarFinding *finding);
+
+const char      *mar_verdict_kind_to_string       (MarVerdictKind    kind);  /* pass | warn | block */
+const char      *mar_severity_to_string           (MarSeverity       severity); /* info | warn | block */
+const char      *mar_right_to_string              (MarRight          right); /* patient | drug | ... */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarVerdict, mar_verdict_unref)
+
+G_END_DECLS
