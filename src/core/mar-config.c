@@ -1,0 +1,300 @@
+/* mar-config.c — the terminal's configuration (GKeyFile)
+ *
+ * Copyright 2026 The Bedside MAR developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "mar-config"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "mar-config.h"
+
+struct _MarConfig
+{
+  gatomicrefcount  ref_count;
+  GKeyFile        *keys;
+  GPtrArray       *sources;      /* (element-type utf8) files read, NULL-terminated */
+  char            *mrn_prefix;   /* cached for MarScanOptions */
+};
+
+G_DEFINE_QUARK (mar-config-error-quark, mar_config_error)
+
+static MarConfig *
+mar_config_alloc (void)
+{
+  MarConfig *config = g_new0 (MarConfig, 1);
+
+  g_atomic_ref_count_init (&config->ref_count);
+  config->keys = g_key_file_new ();
+  config->sources = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (config->sources, NULL);
+  return config;
+}
+
+MarConfig *
+mar_config_new_default (void)
+{
+  return mar_config_alloc ();
+}
+
+MarConfig *
+mar_config_ref (MarConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  g_atomic_ref_count_inc (&config->ref_count);
+  return config;
+}
+
+void
+mar_config_unref (MarConfig *config)
+{
+  if (config == NULL || !g_atomic_ref_count_dec (&config->ref_count))
+    return;
+  g_key_file_unref (config->keys);
+  g_ptr_array_unref (config->sources);
+  g_free (config->mrn_prefix);
+  g_free (config);
+}
+
+static void
+add_source (MarConfig  *config,
+            const char *path)
+{
+  /* Keep the array NULL-terminated for mar_config_get_sources(). */
+  g_ptr_array_index (config->sources, config->sources->len - 1) = g_strdup (path);
+  g_ptr_array_add (config->sources, NULL);
+}
+
+/* Merges @path into @config, key by key. A missing optional file is not an
+ * error; an unreadable or malformed one is, because silently ignoring the
+ * hospital's settings (a server URL, a unit) is worse than refusing to start. */
+static gboolean
+merge_file (MarConfig   *config,
+            const char  *path,
+            gboolean     required,
+            GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) groups = NULL;
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    {
+      if (!required)
+        return TRUE;
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_NOT_FOUND,
+                   _("Configuration file %s does not exist"), path);
+      return FALSE;
+    }
+
+  /* Anyone who can write the file can point the terminal at another server. */
+  if ((st.st_mode & S_IWOTH) != 0)
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_PERMISSIONS,
+                   _("Configuration file %s is writable by every user; refusing to use it "
+                     "(run: chmod o-w %s)"), path, path);
+      return FALSE;
+    }
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_PARSE,
+                   _("Configuration file %s cannot be read: %s"), path, local_error->message);
+      return FALSE;
+    }
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_auto(GStrv) keys = g_key_file_get_keys (file, groups[i], NULL, NULL);
+
+      for (guint j = 0; keys != NULL && keys[j] != NULL; j++)
+        {
+          g_autofree char *value = g_key_file_get_value (file, groups[i], keys[j], NULL);
+
+          if (value != NULL)
+            g_key_file_set_value (config->keys, groups[i], keys[j], value);
+        }
+    }
+
+  add_source (config, path);
+  return TRUE;
+}
+
+static gboolean
+validate (MarConfig  *config,
+          GError    **error)
+{
+  g_autofree char *tz_name = mar_config_dup_string (config, "unit", "time-zone");
+  g_autofree char *gs = mar_config_dup_string (config, "scanner", "gs-replacement");
+
+  if (tz_name != NULL)
+    {
+      g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (tz_name);
+
+      if (tz == NULL)
+        {
+          g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                       _("[unit] time-zone=%s is not a known time zone (expected an IANA name "
+                         "such as America/New_York)"), tz_name);
+          return FALSE;
+        }
+    }
+
+  if (gs != NULL && *gs != '\0' &&
+      (!g_utf8_validate (gs, -1, NULL) || g_utf8_strlen (gs, -1) != 1))
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                   _("[scanner] gs-replacement must be exactly one character"));
+      return FALSE;
+    }
+
+  g_free (config->mrn_prefix);
+  config->mrn_prefix = mar_config_dup_string (config, "scanner", "mrn-prefix");
+  return TRUE;
+}
+
+MarConfig *
+mar_config_load (const char  *explicit_path,
+                 GError     **error)
+{
+  g_autoptr(MarConfig) config = mar_config_alloc ();
+
+  if (explicit_path == NULL)
+    explicit_path = g_getenv ("BEDSIDE_MAR_CONFIG");
+
+  if (explicit_path != NULL && *explicit_path != '\0')
+    {
+      if (!merge_file (config, explicit_path, TRUE, error))
+        return NULL;
+    }
+  else
+    {
+      g_autofree char *system_path = g_build_filename (MAR_SYSCONFDIR, "bedside-mar.conf", NULL);
+      g_autofree char *user_path = g_build_filename (g_get_user_config_dir (), "bedside-mar",
+                                                     "bedside-mar.conf", NULL);
+
+      if (!merge_file (config, system_path, FALSE, error) ||
+          !merge_file (config, user_path, FALSE, error))
+        return NULL;
+    }
+
+  if (!validate (config, error))
+    return NULL;
+
+  return g_steal_pointer (&config);
+}
+
+char *
+mar_config_dup_string (MarConfig  *config,
+                       const char *group,
+                       const char *key)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  value = g_key_file_get_string (config->keys, group, key, NULL);
+  if (value != NULL)
+    g_strstrip (value);
+  if (value == NULL || *value == '\0')
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
+gint64
+mar_config_get_int (MarConfig  *config,
+                    const char *group,
+                    const char *key,
+                    gint64      default_value)
+{
+  g_autofree char *value = mar_config_dup_string (config, group, key);
+  gint64 parsed;
+
+  if (value == NULL || !g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &parsed, NULL))
+    return default_value;
+  return parsed;
+}
+
+void
+mar_config_set_string (MarConfig  *config,
+                       const char *group,
+                       const char *key,
+                       const char *value)
+{
+  g_return_if_fail (config != NULL);
+
+  if (value == NULL)
+    g_key_file_remove_key (config->keys, group, key, NULL);
+  else
+    g_key_file_set_string (config->keys, group, key, value);
+
+  if (g_strcmp0 (group, "scanner") == 0 && g_strcmp0 (key, "mrn-prefix") == 0)
+    {
+      g_free (config->mrn_prefix);
+      config->mrn_prefix = mar_config_dup_string (config, "scanner", "mrn-prefix");
+    }
+}
+
+const char * const *
+mar_config_get_sources (MarConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+  return (const char * const *) config->sources->pdata;
+}
+
+char *
+mar_config_dup_database_path (MarConfig  *config,
+                              const char *override)
+{
+  const char *env;
+  char *configured;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (override != NULL && *override != '\0')
+    return g_strdup (override);
+  env = g_getenv ("BEDSIDE_MAR_DB");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  configured = mar_config_dup_string (config, "database", "path");
+  if (configured != NULL)
+    return configured;
+  return g_strdup (MAR_DEFAULT_DB_PATH);
+}
+
+GTimeZone *
+mar_config_dup_time_zone (MarConfig *config)
+{
+  g_autofree char *name = NULL;
+  GTimeZone *tz = NULL;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  name = mar_config_dup_string (config, "unit", "time-zone");
+  if (name != NULL)
+    tz = g_time_zone_new_identifier (name);
+  if (tz == NULL)
+    tz = g_time_zone_new_local ();
+  return tz;
+}
+
+void
+mar_config_get_scan_options (MarConfig      *config,
+                             MarScanOptions *options)
+{
+  g_autofree char *gs = NULL;
+
+  g_return_if_fail (config != NULL);
+  g_return_if_fail (options != NULL);
+
+  gs = mar_config_dup_string (config, "scanner", "gs-replacement");
+  options->gs_replacement = gs != NULL ? g_utf8_get_char (gs) : 0;
+  options->mrn_prefix = config->mrn_prefix;
+}
