@@ -165,6 +165,33 @@ def parse_bracketed(text, reference_year=2026):
     return out
 
 
+PREDEFINED_LENGTH_AIS = {"01", "17"}   # GS1 General Specifications 7.8.5
+FIXED_LENGTH = {"01": 14, "17": 6, "7003": 10, "8018": 18}
+
+
+def raw_to_bracketed(raw):
+    """A scanner's GS1 DataMatrix transmission (]d2, GS separators) to the
+    bracketed form; GS1Error where a separator is missing or superfluous."""
+    if not raw.startswith("]d2"):
+        raise GS1Error("no ]d2 symbology identifier")
+    data, out = raw[3:], ""
+    while data:
+        ai = data[:2] if data[:2] in ("01", "17", "10", "21") else data[:4]
+        data = data[len(ai):]
+        if ai in FIXED_LENGTH:
+            value, data = data[:FIXED_LENGTH[ai]], data[FIXED_LENGTH[ai]:]
+            if ai not in PREDEFINED_LENGTH_AIS and data:
+                if not data.startswith("\x1d"):
+                    raise GS1Error(f"no GS after ({ai})")
+                data = data[1:]
+        else:
+            value, _, data = data.partition("\x1d")
+        if "\x1d" in value:
+            raise GS1Error("stray GS")
+        out += f"({ai}){value}"
+    return out
+
+
 # --------------------------------------------------------------------------
 # CODES.md
 
@@ -762,6 +789,16 @@ def check_scenarios(c, ward, doc, stability=None):
                 c.ok("reason" in s["requires"], f"{w}: a warning requires a reason")
             if "WITNESS_REQUIRED" in codes and s["verdict"] != "block":
                 c.ok("witness" in s["requires"], f"{w}: WITNESS_REQUIRED requires witness")
+
+        for slot in ("patient_scan", "product_scan"):
+            raw = s.get(slot + "_raw")
+            if s[slot].startswith("("):
+                try:
+                    c.ok(raw is not None and raw_to_bracketed(raw) == s[slot], f"{w}: {slot}_raw differs")
+                except GS1Error as e:
+                    c.ok(False, f"{w}: {slot}_raw: {e}")
+            else:
+                c.ok(raw is None, f"{w}: {slot}_raw for a plain identifier")
 
         pk, patient, pinfo = classify(ward, s["patient_scan"])
         qk, product, qinfo = classify(ward, s["product_scan"])

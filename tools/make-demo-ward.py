@@ -35,6 +35,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 import uuid
 import zoneinfo
@@ -1020,6 +1021,26 @@ LOTS = {
 }
 
 
+# AIs whose length is predefined (GS1 General Specifications 7.8.5; the "*"
+# flag of data/gs1/gs1-syntax-dictionary.txt): no FNC1 separator after them.
+PREDEFINED_LENGTH_AIS = {"01", "17"}
+
+
+def gs1_raw(bracketed):
+    """What a scanner sends for a GS1 DataMatrix: the AIM symbology identifier
+    ]d2, then the element string with GS (0x1D) after each AI that is not of
+    predefined length, except the last."""
+    if not bracketed.startswith("("):
+        return None
+    parts = re.findall(r"\((\d+)\)([^(]*)", bracketed)
+    out = "]d2"
+    for n, (ai, value) in enumerate(parts):
+        out += ai + value
+        if ai not in PREDEFINED_LENGTH_AIS and n < len(parts) - 1:
+            out += "\x1d"
+    return out
+
+
 def mrn(bed):
     return PAT[bed]["mrn"]
 
@@ -1032,6 +1053,7 @@ def scen(sid, title, patient, product, verdict, codes, *, order=None, requires=N
          anchor_only=False, note=None, bed=None, running=None):
     SCENARIOS.append({
         "id": sid, "title": title, "bed": bed, "patient_scan": patient, "product_scan": product,
+        "patient_scan_raw": gs1_raw(patient), "product_scan_raw": gs1_raw(product),
         "kind": kind, "verdict": verdict, "codes": codes, "order": order,
         "requires": requires or [], "anchor_only": anchor_only, "running_administration": running,
         "note": note,
@@ -1427,14 +1449,23 @@ def allergy_text(bed):
     return "; ".join(items) if items else "**none recorded** (not assessed)"
 
 
+def day_text(iso):
+    """'today 09:34', 'yesterday 21:33', '40 days ago 09:00', 'tomorrow 08:30'."""
+    t = dt.datetime.fromisoformat(iso).astimezone(TZ)
+    days = (t.date() - ANCHOR.date()).days
+    name = {0: "today", -1: "yesterday", 1: "tomorrow"}.get(days)
+    if name is None:
+        name = f"{-days} days ago" if days < 0 else f"in {days} days"
+    return f"{name} {t.strftime('%H:%M')}"
+
+
 def weight_text(bed):
     w = PAT[bed]["weights"]
     if not w:
         return "**none**"
     when, kg = w[-1]
     days = (ANCHOR - dt.datetime.fromisoformat(when)).days
-    age = "today" if days == 0 else f"{days} d ago"
-    return f"{fmt_num(kg)} kg ({age})" + (" **stale**" if days > 30 else "")
+    return f"{kg:.1f} kg ({day_text(when)})" + (" **older than 30 days**" if days > 30 else "")
 
 
 def status_tag(res):
@@ -1449,12 +1480,18 @@ def readme_ward():
         bagtxt = []
         for label, d in DISPENSE.items():
             if d["bed"] == p["bed"]:
-                bagtxt.append(f"label `{label}` (BUD now{minutes_after_anchor(d['bud']):+d} min)")
+                bagtxt.append(f"label `{label}`: prepared {day_text(d['prepared'])}, beyond use {day_text(d['bud'])}")
         for aid, a in ADMIN.items():
             if a["bed"] == p["bed"]:
-                when = minutes_after_anchor(a["start"])
-                what = a["bag_id"] or "push"
-                bagtxt.append(f"{a['status']} {what} at now{when:+d} min")
+                if a["gtin_bag"]:
+                    what = f"{re.sub(r' [(][^)]*[)]$', '', PROD[a['gtin_bag'][0]]['name'])}, serial `{a['gtin_bag'][2]}`"
+                elif a["label"]:
+                    what = f"label `{a['label']}`"
+                else:
+                    dose = a["resource"]["dosage"]["dose"]
+                    what = f"{ORDER[a['order']]['display']} {fmt_num(dose['value'])} {dose['unit']} push"
+                period = day_text(a["start"]) + (f" – {day_text(a['end'])}" if a["end"] else "")
+                bagtxt.append(f"{a['status']}: {what}, {period}")
         ident = f"{patient_name(p)}, {p['gender'][0].upper()} {p['birth']}<br>MRN `{p['mrn']}`"
         if p["gsrn"]:
             ident += f"<br>GSRN `{p['gsrn']}`"
