@@ -205,6 +205,41 @@ parse_plain (MarScan              *scan,
  * GS1
  * ------------------------------------------------------------------------ */
 
+/* GS1 data with FNC1 as GS: a wedge scanner that cannot type GS sends
+ * the configured character instead. */
+static GString *
+with_gs_separators (const char           *body,
+                    gsize                 len,
+                    const MarScanOptions *options)
+{
+  GString *data = g_string_sized_new (len);
+
+  for (const char *c = body; c < body + len; c = g_utf8_next_char (c))
+    {
+      if (options->gs_replacement != 0 && g_utf8_get_char (c) == options->gs_replacement)
+        g_string_append_c (data, GS);
+      else
+        g_string_append_len (data, c, g_utf8_next_char (c) - c);
+    }
+  return data;
+}
+
+/* An element string, FNC1 in first position dropped if it was sent. */
+static gboolean
+parse_elements (GArray      *elements,
+                const char  *data,
+                gsize        len,
+                MarGs1Lint  *lint,
+                GError     **error)
+{
+  if (len > 0 && data[0] == GS)
+    {
+      data++;
+      len--;
+    }
+  return mar_gs1_parse_element_string (elements, data, len, lint, error);
+}
+
 static gboolean
 parse_element_string (MarScan              *scan,
                       const char           *body,
@@ -213,32 +248,13 @@ parse_element_string (MarScan              *scan,
                       MarGs1Lint           *lint,
                       GError              **error)
 {
-  g_autoptr(GString) data = g_string_sized_new (len);
-  const char *p;
-  gsize n;
+  g_autoptr(GString) data = NULL;
 
   if (!check_characters (body, len, TRUE, error))
     return FALSE;
-
-  /* A wedge scanner that cannot type GS sends the configured character. */
-  for (const char *c = body; c < body + len; c = g_utf8_next_char (c))
-    {
-      if (options->gs_replacement != 0 && g_utf8_get_char (c) == options->gs_replacement)
-        g_string_append_c (data, GS);
-      else
-        g_string_append_len (data, c, g_utf8_next_char (c) - c);
-    }
+  data = with_gs_separators (body, len, options);
   scan->data = g_strndup (data->str, data->len);
-
-  /* FNC1 in first position, when it was transmitted at all. */
-  p = data->str;
-  n = data->len;
-  if (n > 0 && p[0] == GS)
-    {
-      p++;
-      n--;
-    }
-  return mar_gs1_parse_element_string (scan->elements, p, n, lint, error);
+  return parse_elements (scan->elements, data->str, data->len, lint, error);
 }
 
 /* UPC-E (number systems 0 and 1) to the UPC-A it stands for: GS1 General
@@ -282,21 +298,26 @@ upce_to_upca (const char *e,
 /* EAN/UPC: a GTIN, maybe followed by the 2D component of a GS1 Composite
  * ("|]e0…" as the GS1 Syntax Engine writes it, or "]e0…" directly). */
 static gboolean
-parse_retail (MarScan     *scan,
-              const char  *body,
-              gsize        len,
-              gboolean     ean8,
-              MarGs1Lint  *lint,
-              GError     **error)
+parse_retail (MarScan              *scan,
+              const char           *scanned,
+              gsize                 scanned_len,
+              gboolean              ean8,
+              const MarScanOptions *options,
+              MarGs1Lint           *lint,
+              GError              **error)
 {
+  g_autoptr(GString) data = NULL;
   g_autofree char *digits = NULL;
   g_autofree char *gtin = NULL;
-  const char *composite = NULL;
-  gsize n = 0, composite_len = 0;
+  const char *composite = NULL, *body;
+  gsize n = 0, composite_len = 0, len;
   char upca[13];
 
-  if (!check_characters (body, len, TRUE, error))
+  if (!check_characters (scanned, scanned_len, TRUE, error))
     return FALSE;
+  data = with_gs_separators (scanned, scanned_len, options);
+  body = data->str;
+  len = data->len;
   while (n < len && is_digit (body[n]))
     n++;
   if (n < len)
@@ -348,17 +369,7 @@ parse_retail (MarScan     *scan,
 
   scan->data = g_strndup (body, len);
   if (composite != NULL)
-    {
-      const char *p = composite;
-      gsize cn = composite_len;
-
-      if (cn > 0 && p[0] == GS)
-        {
-          p++;
-          cn--;
-        }
-      return mar_gs1_parse_element_string (scan->elements, p, cn, lint, error);
-    }
+    return parse_elements (scan->elements, composite, composite_len, lint, error);
   return TRUE;
 }
 
@@ -425,7 +436,8 @@ finish_gs1 (MarScan              *scan,
   if (!mar_gs1_validate_associations (scan->elements, error))
     return FALSE;
 
-  reference_year = reference != NULL ? g_date_time_get_year (reference) : 2000;
+  g_assert (reference != NULL);   /* checked on entry */
+  reference_year = g_date_time_get_year (reference);
   scan->syntax = MAR_SCAN_SYNTAX_GS1;
   scan->ais = g_ptr_array_sized_new (scan->elements->len);
   for (guint i = 0; i < scan->elements->len; i++)
@@ -486,6 +498,9 @@ mar_scan_parse_with_lint (const char           *data,
                         (g_unichar_validate (options->gs_replacement) &&
                          !g_unichar_isalnum (options->gs_replacement) &&
                          !g_unichar_iscntrl (options->gs_replacement)), NULL);
+  /* Years 1..9999: what GDateTime can represent. */
+  g_return_val_if_fail (options->reference_time >= G_GINT64_CONSTANT (-62135596800) &&
+                        options->reference_time <= G_GINT64_CONSTANT (253402300799), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (lint != NULL)
@@ -564,7 +579,7 @@ mar_scan_parse_with_lint (const char           *data,
     ok = parse_element_string (scan, body, body_len, options, lint, error) &&
          finish_gs1 (scan, options, error);
   else if (identified && (kind == KIND_EAN13 || kind == KIND_EAN8))
-    ok = parse_retail (scan, body, body_len, kind == KIND_EAN8, lint, error) &&
+    ok = parse_retail (scan, body, body_len, kind == KIND_EAN8, options, lint, error) &&
          finish_gs1 (scan, options, error);
   else if (!identified &&
            (body[0] == GS ||

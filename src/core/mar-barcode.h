@@ -107,9 +107,13 @@ void           mar_scan_set_source          (MarScan              *scan,
                                              MarScanSource         source);
 /* The AIM symbology identifier the data came with ("]d2", "]C1"), or NULL. */
 const char    *mar_scan_get_symbology       (const MarScan        *scan);
-/* The data as scanned (GS kept as 0x1D, symbology identifier removed). */
+/* The data as scanned (GS kept as 0x1D, a configured GS replacement
+ * turned into GS, symbology identifier and CR/LF terminator removed); the
+ * URI of a Digital Link, the text of the bracketed form. */
 const char    *mar_scan_get_data            (const MarScan        *scan);
-/* The human-readable form: "(01)00304090123453(17)271231(10)A12" or the plain identifier. */
+/* The human-readable form: "(01)00304090123459(17)271231(10)A12" (a "("
+ * inside a value written "\(", so that it reads back the same) or the
+ * plain identifier as scanned (with its prefix). */
 const char    *mar_scan_get_display         (const MarScan        *scan);
 /* The plain identifier with any configured prefix removed; NULL for GS1. */
 const char    *mar_scan_get_identifier      (const MarScan        *scan);
@@ -120,7 +124,8 @@ gboolean       mar_scan_has_mrn_prefix      (const MarScan        *scan);
 /* GS1: the value of an AI ("01", "17", "8018"...), or NULL. */
 const char    *mar_scan_get_ai              (const MarScan        *scan,
                                              const char           *ai);
-/* GS1: the AIs in the order scanned, as "AI" strings (transfer none). */
+/* GS1: the AIs in the order scanned, as "AI" strings (transfer none);
+ * NULL for a plain identifier. */
 GPtrArray     *mar_scan_get_ais             (const MarScan        *scan);
 /* (01) as GTIN-14, or NULL. EAN-13, UPC-A, UPC-E (]E0) and EAN-8 (]E4)
  * scans are (01) too. */

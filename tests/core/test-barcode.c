@@ -1170,6 +1170,13 @@ test_form_retail_symbols (void)
   g_assert_cmpstr (mar_scan_get_gtin (upce), ==, "00042100005264");
   g_assert_cmpstr (mar_scan_get_gtin (ean8), ==, "00000002345673");
 
+  /* A GS1 Composite: the 2D component's separators may be the replacement. */
+  {
+    g_autoptr(MarScan) composite = assert_gs1 ("]E02112345678900|]e099ABC^98XYZ", &caret_options);
+
+    g_assert_cmpstr (mar_scan_get_display (composite), ==, "(01)02112345678900(99)ABC(98)XYZ");
+  }
+
   assert_rejects ("]E0303380048046", -1, &default_options, MAR_BARCODE_ERROR_CHECK_DIGIT);
   assert_rejects ("]E030338004804", -1, &default_options, MAR_BARCODE_ERROR_FORMAT);
   assert_rejects ("]E424252615", -1, &default_options, MAR_BARCODE_ERROR_CHECK_DIGIT);
@@ -1349,6 +1356,7 @@ test_error_unknown_ai (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MarScan) scan = parse ("]d201" GTIN_NDC "891234", &default_options, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_UNKNOWN_AI);
   g_assert_cmpstr (error->message, ==, "(89) at character 17 is not a GS1 Application Identifier.");
   assert_rejects ("(01)" GTIN_NDC "(89)1234", -1, &default_options, MAR_BARCODE_ERROR_UNKNOWN_AI);
@@ -1372,6 +1380,7 @@ test_error_too_long (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MarScan) scan = parse ("(01)" GTIN_NDC "(10)ABCDEFGHIJKLMNOPQRSTU", &default_options, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_TOO_LONG);
   g_assert_cmpstr (error->message, ==,
                    "Lot (10) ABCDEFGHIJKLMNOPQRSTU: too long: at most 20 characters are allowed and it has 21");
@@ -1401,6 +1410,7 @@ test_error_bad_character (void)
   g_autoptr(MarScan) scan = mar_scan_parse_with_lint ("(01)" GTIN_NDC "(10)A~12", -1, &default_options,
                                                       &lint, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_BAD_CHARACTER);
   g_assert_cmpstr (error->message, ==, "Lot (10) A~12: character 2 (“~”) is not allowed here");
   g_assert_cmpint (lint, ==, MAR_GS1_LINT_INVALID_CSET82_CHARACTER);
@@ -1414,6 +1424,7 @@ test_error_check_digit (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MarScan) scan = parse ("(01)00304090123454", &default_options, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_CHECK_DIGIT);
   g_assert_cmpstr (error->message, ==, "GTIN (01) 00304090123454: check digit should be 9");
   assert_rejects ("(8018)123456789012345670", -1, &default_options, MAR_BARCODE_ERROR_CHECK_DIGIT);
@@ -1426,6 +1437,7 @@ test_error_bad_date (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MarScan) scan = parse ("(01)" GTIN_NDC "(17)261331", &default_options, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_BAD_DATE);
   g_assert_cmpstr (error->message, ==, "Expiry date (17) 261331: month 13 does not exist");
   g_clear_error (&error);
@@ -1459,6 +1471,7 @@ test_error_ai_association (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(MarScan) scan = parse ("(17)271231(10)A12", &default_options, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_AI_ASSOCIATION);
   g_assert_cmpstr (error->message, ==,
                    "Expiry date (17) needs (01), (02), (03), (255), (8006) or (8026) in the same barcode.");
@@ -1489,6 +1502,7 @@ test_error_invalid_value (void)
   g_autoptr(MarScan) scan = mar_scan_parse_with_lint ("(01)" GTIN_NDC "(422)987", -1, &default_options,
                                                       &lint, &error);
 
+  g_assert_null (scan);
   g_assert_error (error, MAR_BARCODE_ERROR, MAR_BARCODE_ERROR_INVALID_VALUE);
   g_assert_cmpint (lint, ==, MAR_GS1_LINT_NOT_ISO3166);
   g_assert_cmpstr (error->message, ==, "ORIGIN (422) 987: 987 is not an ISO 3166 country code");
