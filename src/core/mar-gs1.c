@@ -1423,6 +1423,35 @@ qualifiers_append (char ***list,
   return list;
 }
 
+/* Whitespace-separated fields, without the empty ones g_strsplit_set()
+ * leaves between repeated blanks. */
+static char **
+split_fields (char *text)
+{
+  char **tokens = g_strsplit_set (g_strstrip (text), " \t", -1);
+  guint w = 0;
+
+  for (guint r = 0; tokens[r] != NULL; r++)
+    {
+      if (*tokens[r] != '\0')
+        tokens[w++] = tokens[r];
+      else
+        g_free (tokens[r]);
+    }
+  tokens[w] = NULL;
+  return tokens;
+}
+
+static void
+clear_attributes (MarGs1Ai *proto)
+{
+  g_clear_pointer (&proto->req, g_strfreev);
+  g_clear_pointer (&proto->ex, g_strfreev);
+  for (guint i = 0; proto->dl_qualifiers != NULL && proto->dl_qualifiers[i] != NULL; i++)
+    g_strfreev (proto->dl_qualifiers[i]);
+  g_clear_pointer (&proto->dl_qualifiers, g_free);
+}
+
 /* One line: "AIs [Flags] Specification [Attributes...] [# Title]". */
 static gboolean
 parse_line (Dictionary *dict,
@@ -1437,23 +1466,22 @@ parse_line (Dictionary *dict,
   gsize code_len;
 
   fields = hash != NULL ? g_strndup (line, (gsize) (hash - line)) : g_strdup (line);
-  tokens = g_strsplit_set (g_strstrip (fields), " \t", -1);
-  /* g_strsplit_set() leaves empty tokens between repeated blanks. */
-  {
-    guint w = 0;
-    for (guint r = 0; tokens[r] != NULL; r++)
-      {
-        if (*tokens[r] != '\0')
-          tokens[w++] = tokens[r];
-        else
-          g_free (tokens[r]);
-      }
-    tokens[w] = NULL;
-  }
+  tokens = split_fields (fields);
   if (tokens[0] == NULL)
     return TRUE;
 
+  /* "3100-3105": one entry per AI of the range. */
   range = tokens[t++];
+  dash = strchr (range, '-');
+  code_len = dash != NULL ? (gsize) (dash - range) : strlen (range);
+  if (code_len < 2 || code_len > 4 || !all_digits (range, code_len) ||
+      (dash != NULL && (strlen (dash + 1) != code_len || !all_digits (dash + 1, code_len))))
+    return FALSE;
+  first = (guint) g_ascii_strtoull (range, NULL, 10);
+  last = dash != NULL ? (guint) g_ascii_strtoull (dash + 1, NULL, 10) : first;
+  if (last < first)
+    return FALSE;
+
   if (tokens[t] != NULL && is_flag_token (tokens[t]))
     {
       proto.predefined = strchr (tokens[t], '*') != NULL;
@@ -1476,6 +1504,7 @@ parse_line (Dictionary *dict,
     }
   if (proto.n_components == 0)
     return FALSE;
+
   for (; tokens[t] != NULL; t++)
     {
       const char *tok = tokens[t];
@@ -1503,41 +1532,32 @@ parse_line (Dictionary *dict,
   if (hash != NULL)
     {
       g_autofree char *title = g_strdup (hash + 1);
+
       proto.title = g_intern_string (g_strstrip (title));
     }
   else
     proto.title = g_intern_static_string ("");
 
-  /* "3100-3105": one entry per AI of the range. */
-  dash = strchr (range, '-');
-  code_len = dash != NULL ? (gsize) (dash - range) : strlen (range);
-  if (code_len < 2 || code_len > 4 || !all_digits (range, code_len) ||
-      (dash != NULL && (strlen (dash + 1) != code_len || !all_digits (dash + 1, code_len))))
-    return FALSE;
-  first = (guint) g_ascii_strtoull (range, NULL, 10);
-  last = dash != NULL ? (guint) g_ascii_strtoull (dash + 1, NULL, 10) : first;
-  if (last < first)
-    return FALSE;
   for (guint n = first; n <= last; n++)
     {
-      MarGs1Ai *ai = g_new (MarGs1Ai, 1);
       char code[5];
       gssize slot;
-      guint prefix;
 
       g_snprintf (code, sizeof code, "%0*u", (int) code_len, n);
       slot = slot_of (code, code_len);
       if (dict->slots[slot] != NULL)
         {
-          g_free (ai);
+          /* A duplicate: entries already made for this line keep sharing
+           * the attributes, so only a line that made none may free them. */
+          if (n == first)
+            clear_attributes (&proto);
           return FALSE;
         }
-      *ai = proto;
-      memcpy (ai->code, code, sizeof code);
-      dict->slots[slot] = ai;
+      dict->slots[slot] = g_new (MarGs1Ai, 1);
+      *dict->slots[slot] = proto;
+      memcpy (dict->slots[slot]->code, code, sizeof code);
       dict->n_ais++;
-      prefix = (guint) ((code[0] - '0') * 10 + (code[1] - '0'));
-      dict->prefix_length[prefix] = (guint8) code_len;
+      dict->prefix_length[(code[0] - '0') * 10 + (code[1] - '0')] = (guint8) code_len;
     }
   return TRUE;
 }
