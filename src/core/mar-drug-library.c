@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mar-drug-library.h"
+#include "mar-core-resources.h"
 
 G_DEFINE_QUARK (mar-drug-library-error-quark, mar_drug_library_error)
 
@@ -1017,7 +1018,11 @@ mar_drug_library_new_default (void)
   g_autoptr(GBytes) bytes = NULL;
   MarDrugLibrary *self;
 
-  bytes = g_resources_lookup_data (MAR_DRUG_LIBRARY_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  /* Through mar_core_get_resource(), not the global registry: a static
+   * link only keeps the resource's object file (and its registering
+   * constructor) when something refers to it. */
+  bytes = g_resource_lookup_data (mar_core_get_resource (), MAR_DRUG_LIBRARY_RESOURCE,
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   if (bytes == NULL)
     g_error ("The built-in drug library is missing: %s", error->message);
   self = mar_drug_library_new_from_bytes (bytes, &error);
