@@ -116,11 +116,45 @@ typedef struct
   gint64                 clock_skew;        /* server − terminal, seconds */
 } MarVerifyFacts;
 
+/* What the scan leads to when nothing blocks. */
+typedef enum
+{
+  MAR_VERDICT_OUTCOME_NEW_ADMINISTRATION = 0, /* a new dose or bag */
+  MAR_VERDICT_OUTCOME_OPEN_INFUSION,          /* the scanned bag is already infusing or paused for this
+                                               * patient: open that infusion (RULES.md, BAG_ALREADY_USED) */
+} MarVerdictOutcome;
+
+/* The rate check at start and at each rate change (RULES.md, Dose, route,
+ * rate): the rate the nurse entered against the order and against the
+ * drug library's limits for the bag's concentration. */
+typedef struct
+{
+  gint64                 now;
+  const MarDrugLibrary  *library;
+  const MarPatient      *patient;    /* for the latest weight */
+  const MarOrder        *order;      /* the bag's order */
+  const MarProduct      *product;    /* the bag: its ingredients' strengths and volume */
+  const MarDispense     *dispense;   /* (nullable) a pharmacy bag: its volume when the product gives none */
+  double                 rate_ml_per_h;
+} MarRateFacts;
+
 typedef struct _MarFinding MarFinding;
 typedef struct _MarVerdict MarVerdict;
 
 /* (transfer full) — never NULL. */
 MarVerdict      *mar_verify                       (const MarVerifyFacts *facts);
+/* (transfer full) — never NULL. The verdict names the order; its findings
+ * are RATE_MISMATCH, RATE_ABOVE_SOFT_LIMIT, RATE_BELOW_SOFT_LIMIT,
+ * RATE_ABOVE_HARD_LIMIT and WEIGHT_MISSING. */
+MarVerdict      *mar_verify_rate                  (const MarRateFacts   *facts);
+
+/* The identifier of a physical bag (RULES.md, BAG_ALREADY_USED): the
+ * pharmacy label, or "01<GTIN-14>21<serial>" for a GS1 product with a
+ * serial; NULL when there is neither (no used-bag check). The caller uses
+ * it to gather MarVerifyFacts.bag_uses; the record stores it in
+ * MarAdministration.bag_id. (transfer full) (nullable) */
+char            *mar_verify_dup_bag_id            (const MarScanFact    *product_scan,
+                                                   const MarDispense    *dispense);
 
 MarVerdict      *mar_verdict_ref                  (MarVerdict       *verdict);
 void             mar_verdict_unref                (MarVerdict       *verdict);
@@ -134,8 +168,41 @@ MarRequirement   mar_verdict_get_requirements     (const MarVerdict *verdict);
 const char      *mar_verdict_get_order_id         (const MarVerdict *verdict);
 /* The due time the scan was matched to, or MAR_TIME_UNSET (continuous, PRN). */
 gint64           mar_verdict_get_due_time         (const MarVerdict *verdict);
-/* Minutes early (< 0) or late (> 0) against that due time. */
+/* Minutes early (< 0) or late (> 0) against that due time, rounded away
+ * from zero (30 min 1 s late is 31). */
 int              mar_verdict_get_minutes_from_due (const MarVerdict *verdict);
+/* The ± window applied to that due time, in minutes (the late side for a
+ * stat / first dose); 0 when there is no due time. */
+int              mar_verdict_get_window_minutes   (const MarVerdict *verdict);
+MarVerdictOutcome mar_verdict_get_outcome         (const MarVerdict *verdict);
+/* OPEN_INFUSION: the administration (the running or paused bag) to open. */
+const char      *mar_verdict_get_open_administration_id (const MarVerdict *verdict);
+/* What was scanned, as matched: the catalog or dispensed product, the
+ * pharmacy dispense, and the bag identifier (nullable each). */
+const char      *mar_verdict_get_product_id       (const MarVerdict *verdict);
+const char      *mar_verdict_get_dispense_id      (const MarVerdict *verdict);
+const char      *mar_verdict_get_bag_id           (const MarVerdict *verdict);
+/* The matched order is PRN (a reason for giving is required). */
+gboolean         mar_verdict_is_prn               (const MarVerdict *verdict);
+/* This container is one of several for one dose (DOSE_PARTIAL, or the
+ * container that completes one): the record charts it as partial with
+ * mar_verdict_get_container_dose(). */
+gboolean         mar_verdict_is_partial           (const MarVerdict *verdict);
+/* The drug this container holds, in the order's dose unit (per kg
+ * resolved); FALSE when it could not be worked out. */
+gboolean         mar_verdict_get_container_dose   (const MarVerdict *verdict,
+                                                   MarQuantity      *dose);
+/* DOSE_PARTIAL: what remains to give for this dose. */
+gboolean         mar_verdict_get_remaining_dose   (const MarVerdict *verdict,
+                                                   MarQuantity      *dose);
+/* mar_verify_rate(): the ordered rate in mL/h (low == high for a single
+ * rate); FALSE when the order gives none that could be worked out. */
+gboolean         mar_verdict_get_ordered_rate     (const MarVerdict *verdict,
+                                                   double           *low_ml_per_h,
+                                                   double           *high_ml_per_h);
+/* The library_version of the drug library the verdict was reached with
+ * (the record keeps it with what was verified). */
+const char      *mar_verdict_get_drug_library_version (const MarVerdict *verdict);
 
 MarSeverity      mar_finding_get_severity         (const MarFinding *finding);
 MarRight         mar_finding_get_right            (const MarFinding *finding);

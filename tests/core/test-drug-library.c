@@ -87,7 +87,9 @@ test_default_queries (void)
   g_assert_nonnull (klass);
   g_assert_cmpstr (klass->id, ==, "penicillins");
   g_assert_cmpuint (klass->ingredients->len, >=, 4);
-  g_assert_null (mar_drug_library_lookup_class (library, RXNORM, "7980"));
+  /* An allergy to penicillin G counts for the class (cross-sensitivity). */
+  g_assert_true (mar_drug_library_lookup_class (library, RXNORM, "7980") == klass);
+  g_assert_null (mar_drug_library_lookup_class (library, RXNORM, "11124"));
 
   rules = mar_drug_library_get_high_alert_rules (library);
   g_assert_cmpuint (rules->len, ==, 6);
@@ -379,7 +381,7 @@ test_validation_errors (void)
     { edit_class_no_ingredients, MAR_DRUG_LIBRARY_ERROR_INVALID, "drug_classes[0].ingredients: must not be empty" },
     { edit_class_no_name, MAR_DRUG_LIBRARY_ERROR_INVALID, "drug_classes[2].name: missing" },
     { edit_class_not_object, MAR_DRUG_LIBRARY_ERROR_INVALID, "drug_classes[7]: must be an object" },
-    { edit_code_map_twice, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[15].code: 00069-2587-10 is mapped twice" },
+    { edit_code_map_twice, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[18].code: 00069-2587-10 is mapped twice" },
     { edit_code_map_no_ingredients, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[2].ingredients: missing" },
     { edit_code_map_no_code, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[1].code: missing" },
     { edit_rule_unknown_class, MAR_DRUG_LIBRARY_ERROR_INVALID, "high_alert[4].class: no class in drug_classes has the id \"chemo\"" },
