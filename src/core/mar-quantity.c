@@ -464,6 +464,16 @@ mar_quantity_format_value (double value)
   return g_string_free (out, FALSE);
 }
 
+/* "1 unit", "2 units" (ISMP: spell out "unit"). */
+static const char *
+numerator_display (int    symbol,
+                   double value)
+{
+  if (symbols[symbol].dimension == MAR_DIMENSION_UNITS && mar_quantity_values_equal (value, 1.0))
+    return "unit";
+  return symbols[symbol].display;
+}
+
 char *
 mar_quantity_format (double      value,
                      const char *ucum)
@@ -475,7 +485,7 @@ mar_quantity_format (double      value,
   if (ucum == NULL || *ucum == '\0')
     return g_steal_pointer (&number);
   if (mar_unit_parse (ucum, &unit))
-    unit_display = mar_unit_dup_display (&unit);
+    unit_display = display_with_numerator (&unit, numerator_display (unit.symbol, value));
   else
     unit_display = g_strdup (ucum);
   if (*unit_display == '\0')
@@ -526,7 +536,7 @@ mar_quantity_format_base (double         base_value,
             base = &symbols[i];
             break;
           }
-      numerator = base->display;
+      numerator = numerator_display ((int) (base - symbols), v);
     }
 
   number = mar_quantity_format_value (v);

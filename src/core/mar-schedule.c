@@ -423,10 +423,13 @@ mar_schedule_get_window (const MarSchedule    *schedule,
       if (schedule->due_at_order)
         {
           window->never_early = TRUE;
-          window->early = G_MAXINT64 / 4;
+          window->early = window->start_early = G_MAXINT64 / 4;
         }
       else
-        window->early = (gint64) windows->daily_minutes * MINUTE;
+        {
+          window->early = 0;
+          window->start_early = (gint64) windows->daily_minutes * MINUTE;
+        }
       return;
 
     case MAR_SCHEDULE_EVENTS:
@@ -441,7 +444,7 @@ mar_schedule_get_window (const MarSchedule    *schedule,
         window->minutes = windows->frequent_minutes;
       else
         window->minutes = windows->daily_minutes;
-      window->early = window->late = (gint64) window->minutes * MINUTE;
+      window->early = window->late = window->start_early = (gint64) window->minutes * MINUTE;
       return;
 
     case MAR_SCHEDULE_NONE:

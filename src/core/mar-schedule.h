@@ -67,6 +67,12 @@ typedef struct
   gboolean never_early; /* stat / first / loading due when ordered: no early side */
   gint64   early;       /* seconds before the due time still on time */
   gint64   late;        /* seconds after the due time still on time */
+  /* Seconds before the first due time from which the order counts as
+   * started (ORDER_NOT_STARTED before that): the early window, except for
+   * a one-time dose scheduled later than it was ordered, which is never
+   * on time early but may be given early with a reason within the daily
+   * window. */
+  gint64   start_early;
 } MarDueWindow;
 
 /* Fills @schedule for @order; never fails (see kind). */
@@ -77,8 +83,9 @@ void      mar_schedule_init         (MarSchedule          *schedule,
 /* ±30 min for time-critical orders (the drug library's list, or priority
  * stat) or more often than every 4 h; ±60 min from every 4 h up to more
  * often than daily; ±120 min daily or rarer; stat / first / loading doses
- * are never early and late after 30 min (a one-time dose scheduled later
- * than it was ordered is early by the daily window). */
+ * are due when ordered, never early, and late after 30 min. A one-time
+ * dose scheduled later than it was ordered is late after 30 min and early
+ * from its first second (see start_early). */
 void      mar_schedule_get_window   (const MarSchedule    *schedule,
                                      const MarTimeWindows *windows,
                                      gboolean              time_critical,

@@ -1141,7 +1141,7 @@ candidate_evaluate (Check     *check,
       /* RULES.md, ORDER_NOT_STARTED: the first due time is later than the
        * early window allows. A dose due when ordered is never early. */
       if (mar_schedule_first_due (&c->schedule, &first) && !c->window.never_early &&
-          now < first - c->window.early)
+          now < first - c->window.start_early)
         {
           c->not_started = TRUE;
           c->first_due = first;
@@ -2348,8 +2348,8 @@ check_time (Check     *check,
               g_autofree char *by = format_duration (delta);
               add_finding (verdict, MAR_SEVERITY_WARN, MAR_RIGHT_TIME, TIME_EARLY,
                            c->schedule.kind == MAR_SCHEDULE_ONE_TIME
-                           ? g_strdup_printf (_("Early by %s (due %s, a one-time dose: at most %d min early)"),
-                                              by, due, (int) (c->window.early / MINUTE))
+                           ? g_strdup_printf (_("Early by %s (due %s; a one-time dose is not given before it is due)"),
+                                              by, due)
                            : g_strdup_printf (_("Early by %s (due %s, window ±%d min)"), by, due, c->window.minutes));
             }
           else if (delta > c->window.late)

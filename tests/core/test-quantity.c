@@ -194,6 +194,8 @@ test_format (void)
     { 0.1 + 0.2, "meq/mL", "0.3 mEq/mL" },
     { 13.2125, "mL/h", "13.2125 mL/h" },
     { 20, "meq", "20 mEq" },
+    { 1, "[iU]/mL", "1 unit/mL" },
+    { 1.5, "U", "1.5 units" },
     { 4, "", "4" },
     { 7, "furlong", "7 furlong" },
   };

@@ -397,7 +397,8 @@ test_one_time (void)
   g_assert_cmpint (t, ==, event);
   mar_schedule_get_window (&s, windows, FALSE, &w);
   g_assert_false (w.never_early);
-  g_assert_cmpint (w.early, ==, 120 * 60);
+  g_assert_cmpint (w.early, ==, 0);
+  g_assert_cmpint (w.start_early, ==, 120 * 60);
   g_assert_cmpint (w.late, ==, 30 * 60);
 
   /* count 1, with a date-only bounds start before authoredOn. */
