@@ -8,7 +8,16 @@
  * time zone, the drug library, what the cache holds about the patient, the
  * product and the bag) is in MarVerifyFacts, gathered by the caller
  * (mar-verifier.c reads it from the store). The same facts always give the
- * same verdict.
+ * same verdict, and the facts are never modified.
+ *
+ * Every rule runs with whatever facts there are: an unknown product does
+ * not hide the patient's findings, nor the reverse. The verdict is the
+ * worst finding (a warning never hides a block); findings come worst
+ * first. docs/verification.md gives each code's rule, severity and the
+ * decisions taken where RULES.md leaves room.
+ *
+ * Messages are translated (gettext domain GETTEXT_PACKAGE); the codes and
+ * the *_to_string() names are not: they are part of `marctl verify --json`.
  */
 
 #pragma once
@@ -95,22 +104,29 @@ typedef struct
   MarScanFact            product_scan;
 
   /* The patient the wristband names (NULL: PATIENT_UNKNOWN), with what the
-   * cache knows about them. The arrays hold borrowed pointers. */
+   * cache knows about them. The arrays hold borrowed pointers; any may be
+   * NULL (read as empty). Removed and entered-in-error rows may be passed:
+   * the engine skips them. */
   const MarPatient      *patient;
-  GPtrArray             *orders;            /* (const MarOrder *) all of the patient's orders */
-  GPtrArray             *order_products;    /* (const MarProduct *) Medications the orders reference */
-  GPtrArray             *allergies;         /* (const MarAllergy *) */
-  GPtrArray             *administrations;   /* (const MarAdministration *) the patient's, last 72 h + running */
+  GPtrArray             *orders;            /* (const MarOrder *) all of the patient's orders, any status */
+  GPtrArray             *order_products;    /* (const MarProduct *) Medications the orders reference
+                                             * (medication_product_id), when MarOrder.ingredients is empty */
+  GPtrArray             *allergies;         /* (const MarAllergy *) all of the patient's entries */
+  GPtrArray             *administrations;   /* (const MarAdministration *) the patient's, any terminal,
+                                             * the last 72 h + every in-progress / on-hold one: doses
+                                             * already given, partial containers, PRN history, running bags */
 
   /* The product scanned: a catalog product (GTIN), or a pharmacy bag's
-   * dispense with the product it names. NULL: PRODUCT_UNKNOWN. */
+   * dispense with the product it names (its contained Medication,
+   * catalog = FALSE). NULL: PRODUCT_UNKNOWN. */
   const MarProduct      *product;
   const MarDispense     *dispense;
-  /* Every charted use of this physical bag (label id, or GTIN + serial),
-   * by any patient, any terminal. */
+  /* Every charted use of this physical bag (mar_verify_dup_bag_id()), by
+   * any patient, any terminal. */
   GPtrArray             *bag_uses;          /* (const MarAdministration *) */
 
-  /* Sync state (RULES.md, Patient safety checks). */
+  /* Sync state (RULES.md, Patient safety checks). An import counts as a
+   * sync at import time. */
   gint64                 last_sync;         /* MAR_TIME_UNSET: never synced */
   gboolean               clock_skew_known;
   gint64                 clock_skew;        /* server − terminal, seconds */
