@@ -2180,8 +2180,8 @@ check_dose (Check     *check,
   set_quantity_base (&verdict->container_dose, abs_code, container);
 
   /* Continuous infusions are hung bag after bag: each bag is compared on
-   * its own. */
-  if (mar_order_is_continuous (order))
+   * its own; so is a running bag that is being reopened. */
+  if (mar_order_is_continuous (order) || check->open_infusion != NULL)
     memset (&group, 0, sizeof group);
   else
     collect_partials (check, c, &unit, prn_interval, &group);
@@ -2217,7 +2217,9 @@ check_dose (Check     *check,
                                         name, this_one, earlier_text, total_text, ordered));
         return;
       }
-    if (mar_quantity_compare_values (total, low * (1 - tolerance)) < 0)
+    /* Reopening a running bag gives no new container: what remains of a
+     * split dose was said when it was started. */
+    if (mar_quantity_compare_values (total, low * (1 - tolerance)) < 0 && check->open_infusion == NULL)
       {
         double remaining = low - total;
         g_autofree char *remaining_text = mar_quantity_format_base (remaining, &unit);
@@ -2682,11 +2684,6 @@ mar_verify (const MarVerifyFacts *facts)
           check_prn (&check, c, prn_interval);
           check_max_per_period (&check, c);
           check_still_infusing (&check, c);
-        }
-      else
-        {
-          check.verdict->partial = FALSE;
-          check.verdict->has_remaining_dose = FALSE;
         }
     }
 

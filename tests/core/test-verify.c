@@ -1735,6 +1735,16 @@ test_safety_rescan_opens_infusion (void)
   assert_no_finding (v, "BAG_ALREADY_USED");
   assert_no_finding (v, "BAG_STILL_INFUSING");
   assert_kind (v, MAR_VERDICT_PASS);
+
+  /* A bag that was one of two for its dose does not say so again. */
+  mar_quantity_set (&o->dose, 2000, "mL");
+  {
+    g_autoptr(MarVerdict) half = ward_verify (w);
+
+    g_assert_cmpint (mar_verdict_get_outcome (half), ==, MAR_VERDICT_OUTCOME_OPEN_INFUSION);
+    assert_no_finding (half, "DOSE_PARTIAL");
+    g_assert_false (mar_verdict_is_partial (half));
+  }
 }
 
 static void
