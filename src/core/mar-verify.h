@@ -8,7 +8,16 @@
  * time zone, the drug library, what the cache holds about the patient, the
  * product and the bag) is in MarVerifyFacts, gathered by the caller
  * (mar-verifier.c reads it from the store). The same facts always give the
- * same verdict.
+ * same verdict, and the facts are never modified.
+ *
+ * Every rule runs with whatever facts there are: an unknown product does
+ * not hide the patient's findings, nor the reverse. The verdict is the
+ * worst finding (a warning never hides a block); findings come worst
+ * first. docs/verification.md gives each code's rule, severity and the
+ * decisions taken where RULES.md leaves room.
+ *
+ * Messages are translated (gettext domain GETTEXT_PACKAGE); the codes and
+ * the *_to_string() names are not: they are part of `marctl verify --json`.
  */
 
 #pragma once
@@ -95,32 +104,73 @@ typedef struct
   MarScanFact            product_scan;
 
   /* The patient the wristband names (NULL: PATIENT_UNKNOWN), with what the
-   * cache knows about them. The arrays hold borrowed pointers. */
+   * cache knows about them. The arrays hold borrowed pointers; any may be
+   * NULL (read as empty). Removed and entered-in-error rows may be passed:
+   * the engine skips them. */
   const MarPatient      *patient;
-  GPtrArray             *orders;            /* (const MarOrder *) all of the patient's orders */
-  GPtrArray             *order_products;    /* (const MarProduct *) Medications the orders reference */
-  GPtrArray             *allergies;         /* (const MarAllergy *) */
-  GPtrArray             *administrations;   /* (const MarAdministration *) the patient's, last 72 h + running */
+  GPtrArray             *orders;            /* (const MarOrder *) all of the patient's orders, any status */
+  GPtrArray             *order_products;    /* (const MarProduct *) Medications the orders reference
+                                             * (medication_product_id), when MarOrder.ingredients is empty */
+  GPtrArray             *allergies;         /* (const MarAllergy *) all of the patient's entries */
+  GPtrArray             *administrations;   /* (const MarAdministration *) the patient's, any terminal,
+                                             * the last 72 h + every in-progress / on-hold one: doses
+                                             * already given, partial containers, PRN history, running bags */
 
   /* The product scanned: a catalog product (GTIN), or a pharmacy bag's
-   * dispense with the product it names. NULL: PRODUCT_UNKNOWN. */
+   * dispense with the product it names (its contained Medication,
+   * catalog = FALSE). NULL: PRODUCT_UNKNOWN. */
   const MarProduct      *product;
   const MarDispense     *dispense;
-  /* Every charted use of this physical bag (label id, or GTIN + serial),
-   * by any patient, any terminal. */
+  /* Every charted use of this physical bag (mar_verify_dup_bag_id()), by
+   * any patient, any terminal. */
   GPtrArray             *bag_uses;          /* (const MarAdministration *) */
 
-  /* Sync state (RULES.md, Patient safety checks). */
+  /* Sync state (RULES.md, Patient safety checks). An import counts as a
+   * sync at import time. */
   gint64                 last_sync;         /* MAR_TIME_UNSET: never synced */
   gboolean               clock_skew_known;
   gint64                 clock_skew;        /* server − terminal, seconds */
 } MarVerifyFacts;
+
+/* What the scan leads to when nothing blocks. */
+typedef enum
+{
+  MAR_VERDICT_OUTCOME_NEW_ADMINISTRATION = 0, /* a new dose or bag */
+  MAR_VERDICT_OUTCOME_OPEN_INFUSION,          /* the scanned bag is already infusing or paused for this
+                                               * patient: open that infusion (RULES.md, BAG_ALREADY_USED) */
+} MarVerdictOutcome;
+
+/* The rate check at start and at each rate change (RULES.md, Dose, route,
+ * rate): the rate the nurse entered against the order and against the
+ * drug library's limits for the bag's concentration. */
+typedef struct
+{
+  gint64                 now;
+  const MarDrugLibrary  *library;
+  const MarPatient      *patient;    /* for the latest weight */
+  const MarOrder        *order;      /* the bag's order */
+  const MarProduct      *product;    /* the bag: its ingredients' strengths and volume */
+  const MarDispense     *dispense;   /* (nullable) a pharmacy bag: its volume when the product gives none */
+  double                 rate_ml_per_h;
+} MarRateFacts;
 
 typedef struct _MarFinding MarFinding;
 typedef struct _MarVerdict MarVerdict;
 
 /* (transfer full) — never NULL. */
 MarVerdict      *mar_verify                       (const MarVerifyFacts *facts);
+/* (transfer full) — never NULL. The verdict names the order; its findings
+ * are RATE_MISMATCH, RATE_ABOVE_SOFT_LIMIT, RATE_BELOW_SOFT_LIMIT,
+ * RATE_ABOVE_HARD_LIMIT and WEIGHT_MISSING. */
+MarVerdict      *mar_verify_rate                  (const MarRateFacts   *facts);
+
+/* The identifier of a physical bag (RULES.md, BAG_ALREADY_USED): the
+ * pharmacy label, or "01<GTIN-14>21<serial>" for a GS1 product with a
+ * serial; NULL when there is neither (no used-bag check). The caller uses
+ * it to gather MarVerifyFacts.bag_uses; the record stores it in
+ * MarAdministration.bag_id. (transfer full) (nullable) */
+char            *mar_verify_dup_bag_id            (const MarScanFact    *product_scan,
+                                                   const MarDispense    *dispense);
 
 MarVerdict      *mar_verdict_ref                  (MarVerdict       *verdict);
 void             mar_verdict_unref                (MarVerdict       *verdict);
@@ -134,8 +184,41 @@ MarRequirement   mar_verdict_get_requirements     (const MarVerdict *verdict);
 const char      *mar_verdict_get_order_id         (const MarVerdict *verdict);
 /* The due time the scan was matched to, or MAR_TIME_UNSET (continuous, PRN). */
 gint64           mar_verdict_get_due_time         (const MarVerdict *verdict);
-/* Minutes early (< 0) or late (> 0) against that due time. */
+/* Minutes early (< 0) or late (> 0) against that due time, rounded away
+ * from zero (30 min 1 s late is 31). */
 int              mar_verdict_get_minutes_from_due (const MarVerdict *verdict);
+/* The ± window applied to that due time, in minutes (the late side for a
+ * stat / first dose); 0 when there is no due time. */
+int              mar_verdict_get_window_minutes   (const MarVerdict *verdict);
+MarVerdictOutcome mar_verdict_get_outcome         (const MarVerdict *verdict);
+/* OPEN_INFUSION: the administration (the running or paused bag) to open. */
+const char      *mar_verdict_get_open_administration_id (const MarVerdict *verdict);
+/* What was scanned, as matched: the catalog or dispensed product, the
+ * pharmacy dispense, and the bag identifier (nullable each). */
+const char      *mar_verdict_get_product_id       (const MarVerdict *verdict);
+const char      *mar_verdict_get_dispense_id      (const MarVerdict *verdict);
+const char      *mar_verdict_get_bag_id           (const MarVerdict *verdict);
+/* The matched order is PRN (a reason for giving is required). */
+gboolean         mar_verdict_is_prn               (const MarVerdict *verdict);
+/* This container is one of several for one dose (DOSE_PARTIAL, or the
+ * container that completes one): the record charts it as partial with
+ * mar_verdict_get_container_dose(). */
+gboolean         mar_verdict_is_partial           (const MarVerdict *verdict);
+/* The drug this container holds, in the order's dose unit (per kg
+ * resolved); FALSE when it could not be worked out. */
+gboolean         mar_verdict_get_container_dose   (const MarVerdict *verdict,
+                                                   MarQuantity      *dose);
+/* DOSE_PARTIAL: what remains to give for this dose. */
+gboolean         mar_verdict_get_remaining_dose   (const MarVerdict *verdict,
+                                                   MarQuantity      *dose);
+/* mar_verify_rate(): the ordered rate in mL/h (low == high for a single
+ * rate); FALSE when the order gives none that could be worked out. */
+gboolean         mar_verdict_get_ordered_rate     (const MarVerdict *verdict,
+                                                   double           *low_ml_per_h,
+                                                   double           *high_ml_per_h);
+/* The library_version of the drug library the verdict was reached with
+ * (the record keeps it with what was verified). */
+const char      *mar_verdict_get_drug_library_version (const MarVerdict *verdict);
 
 MarSeverity      mar_finding_get_severity         (const MarFinding *finding);
 MarRight         mar_finding_get_right            (const MarFinding *finding);
