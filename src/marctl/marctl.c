@@ -1,0 +1,234 @@
+/* marctl.c — Bedside MAR's command line: configure, import, verify, sync
+ *
+ * Copyright 2026 The Bedside MAR developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Hospital IT configures, syncs and diagnoses a terminal headless with
+ * marctl; scripts and tests drive the same core the bedside app uses.
+ */
+
+#define G_LOG_DOMAIN "marctl"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "marctl.h"
+#include "mar-time.h"
+
+static const MarctlCommand commands[] = {
+  { "import", N_("Load a FHIR R4 Bundle or NDJSON file into the cache"), marctl_import_run },
+  { "verify", N_("Verify a wristband and a product scan (the five rights)"), marctl_verify_run },
+};
+
+void
+marctl_print_error (const char *format,
+                    ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("marctl: %s\n", message);
+}
+
+void
+marctl_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+int
+marctl_exit_code_for_error (const GError *error)
+{
+  if (error == NULL)
+    return MARCTL_EXIT_OK;
+
+  if (error->domain == MAR_CONFIG_ERROR)
+    return MARCTL_EXIT_CONFIG;
+
+  if (error->domain == MAR_STORE_ERROR)
+    {
+      switch (error->code)
+        {
+        case MAR_STORE_ERROR_BUSY:
+          return MARCTL_EXIT_TEMPFAIL;
+        case MAR_STORE_ERROR_READ_ONLY:
+          return MARCTL_EXIT_NOPERM;
+        case MAR_STORE_ERROR_NEWER_SCHEMA:
+        case MAR_STORE_ERROR_CORRUPT:
+          return MARCTL_EXIT_DATAERR;
+        default:
+          return MARCTL_EXIT_IOERR;
+        }
+    }
+
+  if (error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
+    return MARCTL_EXIT_NOINPUT;
+
+  return MARCTL_EXIT_SOFTWARE;
+}
+
+MarStore *
+marctl_context_get_store (MarctlContext *ctx,
+                          int           *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (ctx->store != NULL)
+    return ctx->store;
+
+  ctx->store = mar_store_open (ctx->db_path, MAR_STORE_OPEN_DEFAULT, &error);
+  if (ctx->store == NULL)
+    {
+      marctl_print_error ("%s", error->message);
+      *exit_code = marctl_exit_code_for_error (error);
+      return NULL;
+    }
+  return ctx->store;
+}
+
+gboolean
+marctl_parse_at (MarctlContext *ctx,
+                 const char    *at,
+                 gint64        *out)
+{
+  if (at == NULL)
+    {
+      *out = g_get_real_time () / G_USEC_PER_SEC;
+      return TRUE;
+    }
+  if (!mar_time_parse_user (at, ctx->time_zone, out))
+    {
+      marctl_print_error (_("--at %s: expected an ISO 8601 date and time such as "
+                            "2026-11-22T08:00 or 2026-11-22T13:00:00Z"), at);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s", _("Usage: marctl [--db PATH] [--config FILE] COMMAND [OPTIONS]\n\n"));
+  fprintf (stream, "%s", _("Commands:\n"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (stream, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (stream, "%s", _("\nRun 'marctl COMMAND --help' for a command's options.\n"
+                           "The database is --db, else $BEDSIDE_MAR_DB, else [database] path in the\n"
+                           "configuration, else " MAR_DEFAULT_DB_PATH ".\n"));
+}
+
+static void
+context_clear (MarctlContext *ctx)
+{
+  g_clear_object (&ctx->store);
+  g_clear_pointer (&ctx->config, mar_config_unref);
+  g_clear_pointer (&ctx->time_zone, g_time_zone_unref);
+  g_clear_pointer (&ctx->db_path, g_free);
+  g_clear_pointer (&ctx->config_path, g_free);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  MarctlContext ctx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_option = NULL;
+  const MarctlCommand *command = NULL;
+  int first = 1;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* Global options come before the command, so each command owns its own
+   * option namespace (marctl --db X verify --patient ...). */
+  while (first < argc && argv[first][0] == '-')
+    {
+      const char *arg = argv[first];
+      const char *value = NULL;
+      gboolean is_db = g_str_has_prefix (arg, "--db");
+      gboolean is_config = g_str_has_prefix (arg, "--config");
+
+      if (strcmp (arg, "--help") == 0 || strcmp (arg, "-h") == 0)
+        {
+          print_usage (stdout);
+          return MARCTL_EXIT_OK;
+        }
+      if (strcmp (arg, "--version") == 0)
+        {
+          g_print ("marctl %s\n", PACKAGE_VERSION);
+          return MARCTL_EXIT_OK;
+        }
+      if ((is_db && (arg[4] == '\0' || arg[4] == '=')) ||
+          (is_config && (arg[8] == '\0' || arg[8] == '=')))
+        {
+          const char *eq = strchr (arg, '=');
+
+          if (eq != NULL)
+            value = eq + 1;
+          else if (first + 1 < argc)
+            value = argv[++first];
+          if (value == NULL || *value == '\0')
+            {
+              marctl_print_error (_("%s needs a value"), is_db ? "--db" : "--config");
+              return MARCTL_EXIT_USAGE;
+            }
+          if (is_db)
+            g_set_str (&db_option, value);
+          else
+            g_set_str (&ctx.config_path, value);
+          first++;
+          continue;
+        }
+      marctl_print_error (_("unknown option %s"), arg);
+      print_usage (stderr);
+      return MARCTL_EXIT_USAGE;
+    }
+
+  if (first >= argc)
+    {
+      print_usage (stderr);
+      return MARCTL_EXIT_USAGE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[first], commands[i].name) == 0)
+      command = &commands[i];
+  if (command == NULL)
+    {
+      marctl_print_error (_("unknown command '%s'"), argv[first]);
+      print_usage (stderr);
+      return MARCTL_EXIT_USAGE;
+    }
+
+  ctx.config = mar_config_load (ctx.config_path, &error);
+  if (ctx.config == NULL)
+    {
+      marctl_print_error ("%s", error->message);
+      context_clear (&ctx);
+      return MARCTL_EXIT_CONFIG;
+    }
+  ctx.db_path = mar_config_dup_database_path (ctx.config, db_option);
+  ctx.time_zone = mar_config_dup_time_zone (ctx.config);
+
+  status = command->run (&ctx, argc - first, argv + first);
+  context_clear (&ctx);
+  return status;
+}
