@@ -764,8 +764,8 @@ mar_fhir_import_data (MarStore                    *store,
           if (mar_fhir_resource_type_from_name (type) == MAR_FHIR_RESOURCE_UNKNOWN)
             {
               g_set_error (error, MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_FHIR,
-                           _("%s holds a %s, which this terminal does not read; nothing was "
-                             "imported"),
+                           _("%s holds a resource of type %s, which this terminal does not read; "
+                             "nothing was imported"),
                            name, type);
               return FALSE;
             }

@@ -1483,9 +1483,9 @@ reader_begin (Reader               *r,
     return reader_fail (r, error, "id",
                         _("missing (every resource needs the server's id; an entry that asks "
                           "the server to assign one cannot be cached)"));
+  r->id = id;
   if (!is_fhir_id (id))
     return reader_fail (r, error, "id", _("\"%s\" is not a FHIR id"), id);
-  r->id = id;
   r->resource->id = g_strdup (id);
 
   g_return_val_if_fail (r->options->shift_seconds % 86400 == 0, FALSE);

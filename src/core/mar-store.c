@@ -616,8 +616,8 @@ mar_store_open (const char         *path,
   if (!read_only && sqlite3_db_readonly (self->db, "main") == 1)
     {
       g_set_error (error, MAR_STORE_ERROR, MAR_STORE_ERROR_READ_ONLY,
-                   _("The database at %s is read-only for this user: check the permissions "
-                     "of the file and its folder; nothing was changed"),
+                   _("The database at %s cannot be written by this user: check that the file "
+                     "and its folder are writable by this user; nothing was changed"),
                    path);
       return NULL;
     }
@@ -1625,7 +1625,7 @@ write_order (MarStore               *self,
       "  dose_high_unit, rate_value, rate_unit, rate_high_value, rate_high_unit) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
       "  ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, "
-      "  ?35, ?36, ?37, ?38, ?39, ?40) "
+      "  ?35, ?36, ?37, ?38, ?39) "
       "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", status = excluded.status, "
       "  intent = excluded.intent, priority = excluded.priority, "
       "  patient_id = excluded.patient_id, encounter_id = excluded.encounter_id, "
