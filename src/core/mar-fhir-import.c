@@ -106,37 +106,50 @@ is_blank (const char *data,
   return TRUE;
 }
 
-/* json-glib reads "{…}\n{…}" as its first object and drops the rest
- * without a word; counting the values that close at depth 0 catches it. */
-typedef struct
+/* Where the first top-level object or array of @data ends (just after
+ * its closing bracket), or @length when it is not closed. json-glib reads
+ * "{…}\n{…}" as its first object and silently drops the rest (leaking it),
+ * so the rest is found here, before json-glib sees it. */
+static gsize
+first_value_end (const char *data,
+                 gsize       length)
 {
-  guint depth;
-  guint roots;
-} RootCounter;
+  gsize depth = 0;
+  gboolean in_string = FALSE;
 
-static void
-on_container_start (JsonParser  *parser,
-                    RootCounter *counter)
-{
-  counter->depth++;
-}
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
 
-static void
-on_object_end (JsonParser  *parser,
-               JsonObject  *object,
-               RootCounter *counter)
-{
-  if (--counter->depth == 0)
-    counter->roots++;
-}
-
-static void
-on_array_end (JsonParser  *parser,
-              JsonArray   *array,
-              RootCounter *counter)
-{
-  if (--counter->depth == 0)
-    counter->roots++;
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+        case '{':
+        case '[':
+          depth++;
+          break;
+        case '}':
+        case ']':
+          if (depth == 0 || --depth == 0)
+            return i + 1;
+          break;
+        default:
+          if (depth == 0 && !g_ascii_isspace (c))
+            return length;  /* a bare value: json-glib judges it */
+          break;
+        }
+    }
+  return length;
 }
 
 /* Parses one JSON document; @where prefixes messages ("line 4: "). */
@@ -149,13 +162,18 @@ parse_json (const char  *data,
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
-  RootCounter counter = { 0, 0 };
+  gsize end = first_value_end (data, length);
   JsonNode *root;
 
-  g_signal_connect (parser, "object-start", G_CALLBACK (on_container_start), &counter);
-  g_signal_connect (parser, "array-start", G_CALLBACK (on_container_start), &counter);
-  g_signal_connect (parser, "object-end", G_CALLBACK (on_object_end), &counter);
-  g_signal_connect (parser, "array-end", G_CALLBACK (on_array_end), &counter);
+  if (!is_blank (data + end, length - end))
+    {
+      g_set_error (error, MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_JSON,
+                   _("%s: %smore text follows the end of the JSON document (line %u): a JSON "
+                     "file holds one document (an NDJSON file one resource per line); nothing "
+                     "was imported"),
+                   name, where, line_of_offset (data, end));
+      return NULL;
+    }
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
@@ -167,14 +185,6 @@ parse_json (const char  *data,
       g_set_error (error, MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_JSON,
                    _("%s: %sthe JSON is damaged or cut short (at %s); nothing was imported"),
                    name, where, message);
-      return NULL;
-    }
-  if (counter.roots > 1)
-    {
-      g_set_error (error, MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_JSON,
-                   _("%s: %sholds %u JSON documents one after the other: a JSON file holds one "
-                     "(an NDJSON file one resource per line); nothing was imported"),
-                   name, where, counter.roots);
       return NULL;
     }
   root = json_parser_get_root (parser);

@@ -821,7 +821,9 @@ test_reimport (Fixture       *f,
 {
   g_autofree char *ward = ward_small_path ();
   g_autofree char *text = ward_text ();
+  g_autofree char *newer_version = NULL;
   g_autofree char *newer = NULL;
+  g_autofree char *older_version = NULL;
   g_autofree char *older = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(MarPatient) patient = NULL;
@@ -838,8 +840,8 @@ test_reimport (Fixture       *f,
   g_assert_cmpuint (stats.counts[MAR_FHIR_RESOURCE_MEDICATION_REQUEST].unchanged, ==, 4);
 
   /* A newer version updates the row in place. */
-  newer = replace (text, "\"versionId\": \"3\"", "\"versionId\": \"4\"");
-  newer = replace (g_steal_pointer (&newer), "\"family\": \"Rivera\"", "\"family\": \"Rivera-Cruz\"");
+  newer_version = replace (text, "\"versionId\": \"3\"", "\"versionId\": \"4\"");
+  newer = replace (newer_version, "\"family\": \"Rivera\"", "\"family\": \"Rivera-Cruz\"");
   g_assert_true (mar_fhir_import_data (f->store, newer, strlen (newer), "newer.json", &options, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.counts[MAR_FHIR_RESOURCE_PATIENT].updated, ==, 1);
@@ -850,8 +852,8 @@ test_reimport (Fixture       *f,
   g_clear_pointer (&patient, mar_patient_free);
 
   /* An older one never overwrites it. */
-  older = replace (text, "\"versionId\": \"3\"", "\"versionId\": \"2\"");
-  older = replace (g_steal_pointer (&older), "\"family\": \"Rivera\"", "\"family\": \"Stale\"");
+  older_version = replace (text, "\"versionId\": \"3\"", "\"versionId\": \"2\"");
+  older = replace (older_version, "\"family\": \"Rivera\"", "\"family\": \"Stale\"");
   g_assert_true (mar_fhir_import_data (f->store, older, strlen (older), "older.json", &options, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.counts[MAR_FHIR_RESOURCE_PATIENT].updated, ==, 0);
@@ -1387,8 +1389,15 @@ test_malformed_files (Fixture       *f,
                   "was imported");
   assert_refused (f, "{\n \"resourceType\": \"Patient\", \"id\": \"a\"\n}\n{\n \"resourceType\": \"Patient\", \"id\": \"b\"\n}\n",
                   MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_JSON,
-                  "inline.json: holds 2 JSON documents one after the other: a JSON file holds one (an "
-                  "NDJSON file one resource per line); nothing was imported");
+                  "inline.json: more text follows the end of the JSON document (line 3): a JSON file "
+                  "holds one document (an NDJSON file one resource per line); nothing was imported");
+  assert_refused (f, "{\"resourceType\": \"Patient\", \"id\": \"a\"} trailing words",
+                  MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_JSON,
+                  "inline.json: more text follows the end of the JSON document (line 1): a JSON file "
+                  "holds one document (an NDJSON file one resource per line); nothing was imported");
+  assert_refused (f, "{\"resourceType\": \"Patient\", \"id\": \"a}{\\\"\"}",
+                  MAR_FHIR_ERROR, MAR_FHIR_ERROR_INVALID,
+                  "Patient/a}{\": id: \"a}{\"\" is not a FHIR id");
   assert_refused (f, "{\"resourceType\":\"Organization\",\"id\":\"o1\"}", MAR_FHIR_IMPORT_ERROR,
                   MAR_FHIR_IMPORT_ERROR_NOT_FHIR,
                   "inline.json holds a resource of type Organization, which this terminal does not "
@@ -1570,7 +1579,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* Each fixture makes its own folder (g_dir_make_tmp); not
+   * G_TEST_OPTION_ISOLATE_DIRS, whose g_set_user_dirs() leaks in GLib 2.74
+   * and would fail the AddressSanitizer run. */
+  g_test_init (&argc, &argv, NULL);
 
   TEST_F ("/core/fhir-import/hl7-examples", test_hl7_examples);
   TEST_F ("/core/fhir-import/hl7-examples/request-without-patient", test_hl7_request_without_patient);
