@@ -10,8 +10,11 @@
  * Conventions
  * - Every table read from FHIR has: id (the resource's logical id),
  *   version_id (meta.versionId), last_updated (meta.lastUpdated, Unix s),
- *   raw_json (the resource as received), removed (deleted on the server or
- *   entered in error), stored_at (when this terminal wrote the row).
+ *   removed (deleted on the server or entered in error), stored_at (when
+ *   this terminal wrote the row). The resource as received is in
+ *   resource_json: a MedicationRequest is 2–6 kB of JSON, and kept in the
+ *   row it would spill into overflow pages that every scan-path read of the
+ *   row's other columns would have to walk.
  * - Rows are never deleted (RULES.md, The record): the foreign keys have no
  *   ON DELETE actions except from child lists (codes, identifiers), which
  *   are rewritten with their parent. References between resources are
@@ -20,6 +23,10 @@
  *   dispense names, the Location of an encounter) are plain columns.
  * - Times are Unix seconds (UTC); quantities are a REAL value plus the
  *   UCUM unit as given.
+ * - Lists (codes, ingredients, times) keep their FHIR order in seq. Their
+ *   tables are WITHOUT ROWID: the key (parent, seq) is the table, so the
+ *   scan path reads a parent's list with one b-tree descent, no second
+ *   look-up per row.
  */
 
 #pragma once
@@ -59,11 +66,17 @@ static const char * const mar_store_migrations[] = {
   "CREATE INDEX quarantine_open_by_patient ON quarantine (patient_id) WHERE resolved_at IS NULL;"
   "CREATE INDEX quarantine_open_by_resource ON quarantine (resource_type, resource_id) WHERE resolved_at IS NULL;"
 
+  "CREATE TABLE resource_json ("
+  "  resource_type TEXT NOT NULL,"
+  "  id            TEXT NOT NULL,"
+  "  json          TEXT NOT NULL,"
+  "  PRIMARY KEY (resource_type, id)"
+  ") STRICT;"
+
   "CREATE TABLE patients ("
   "  id              TEXT PRIMARY KEY NOT NULL,"
   "  version_id      TEXT,"
   "  last_updated    INTEGER,"
-  "  raw_json        TEXT,"
   "  removed         INTEGER NOT NULL DEFAULT 0,"
   "  stored_at       INTEGER NOT NULL,"
   "  mrn             TEXT,"
@@ -86,14 +99,13 @@ static const char * const mar_store_migrations[] = {
   "  system      TEXT,"
   "  value       TEXT NOT NULL,"
   "  PRIMARY KEY (patient_id, seq)"
-  ") STRICT;"
+  ") STRICT, WITHOUT ROWID;"
   "CREATE INDEX patient_identifiers_by_value ON patient_identifiers (value, kind);"
 
   "CREATE TABLE locations ("
   "  id            TEXT PRIMARY KEY NOT NULL,"
   "  version_id    TEXT,"
   "  last_updated  INTEGER,"
-  "  raw_json      TEXT,"
   "  removed       INTEGER NOT NULL DEFAULT 0,"
   "  stored_at     INTEGER NOT NULL,"
   "  name          TEXT,"
@@ -106,7 +118,6 @@ static const char * const mar_store_migrations[] = {
   "  id            TEXT PRIMARY KEY NOT NULL,"
   "  version_id    TEXT,"
   "  last_updated  INTEGER,"
-  "  raw_json      TEXT,"
   "  removed       INTEGER NOT NULL DEFAULT 0,"
   "  stored_at     INTEGER NOT NULL,"
   "  patient_id    TEXT NOT NULL REFERENCES patients (id) DEFERRABLE INITIALLY DEFERRED,"
@@ -121,7 +132,6 @@ static const char * const mar_store_migrations[] = {
   "  id            TEXT PRIMARY KEY NOT NULL,"
   "  version_id    TEXT,"
   "  last_updated  INTEGER,"
-  "  raw_json      TEXT,"
   "  removed       INTEGER NOT NULL DEFAULT 0,"
   "  stored_at     INTEGER NOT NULL,"
   "  patient_id    TEXT NOT NULL REFERENCES patients (id) DEFERRABLE INITIALLY DEFERRED,"
@@ -137,7 +147,6 @@ static const char * const mar_store_migrations[] = {
   "  id               TEXT PRIMARY KEY NOT NULL,"
   "  version_id       TEXT,"
   "  last_updated     INTEGER,"
-  "  raw_json         TEXT,"
   "  removed          INTEGER NOT NULL DEFAULT 0,"
   "  stored_at        INTEGER NOT NULL,"
   "  catalog          INTEGER NOT NULL,"
@@ -167,7 +176,7 @@ static const char * const mar_store_migrations[] = {
   "  gtin14      TEXT,"
   "  ndc10       TEXT,"
   "  PRIMARY KEY (product_id, seq)"
-  ") STRICT;"
+  ") STRICT, WITHOUT ROWID;"
   "CREATE INDEX product_codes_by_gtin ON product_codes (gtin14) WHERE gtin14 IS NOT NULL;"
   "CREATE INDEX product_codes_by_ndc ON product_codes (ndc10) WHERE ndc10 IS NOT NULL;"
 
@@ -182,14 +191,13 @@ static const char * const mar_store_migrations[] = {
   "  strength_per_value  REAL,"
   "  strength_per_unit   TEXT,"
   "  PRIMARY KEY (product_id, seq)"
-  ") STRICT;"
+  ") STRICT, WITHOUT ROWID;"
 
   /* MedicationRequest with dosageInstruction[0] flattened (MarOrder). */
   "CREATE TABLE orders ("
   "  id                  TEXT PRIMARY KEY NOT NULL,"
   "  version_id          TEXT,"
   "  last_updated        INTEGER,"
-  "  raw_json            TEXT,"
   "  removed             INTEGER NOT NULL DEFAULT 0,"
   "  stored_at           INTEGER NOT NULL,"
   "  status              TEXT NOT NULL,"
@@ -226,7 +234,7 @@ static const char * const mar_store_migrations[] = {
   "  rate_high_value     REAL,"
   "  rate_high_unit      TEXT"
   ") STRICT;"
-  "CREATE INDEX orders_by_patient ON orders (patient_id, removed);"
+  "CREATE INDEX orders_by_patient ON orders (patient_id, removed, id, product_id);"
   "CREATE INDEX orders_by_product ON orders (product_id) WHERE product_id IS NOT NULL;"
 
   /* medicationCodeableConcept codings of a coded order. */
@@ -237,17 +245,17 @@ static const char * const mar_store_migrations[] = {
   "  code        TEXT,"
   "  display     TEXT,"
   "  PRIMARY KEY (order_id, seq)"
-  ") STRICT;"
+  ") STRICT, WITHOUT ROWID;"
 
   /* timing.event (kind 'event': Unix s) and repeat.timeOfDay (kind
-   * 'time_of_day': seconds after local midnight). */
+   * 'time_of_day': seconds after local midnight); seq counts within a kind. */
   "CREATE TABLE order_times ("
   "  order_id    TEXT NOT NULL REFERENCES orders (id) ON DELETE CASCADE,"
-  "  seq         INTEGER NOT NULL,"
   "  kind        TEXT NOT NULL CHECK (kind IN ('event', 'time_of_day')),"
+  "  seq         INTEGER NOT NULL,"
   "  value       INTEGER NOT NULL,"
-  "  PRIMARY KEY (order_id, seq)"
-  ") STRICT;"
+  "  PRIMARY KEY (order_id, kind, seq)"
+  ") STRICT, WITHOUT ROWID;"
 
   /* Pharmacy bag labels (MedicationDispense). order_id may name an order
    * that is not cached (FHIR-PROFILE.md lets it dangle: no order, no pass). */
@@ -255,7 +263,6 @@ static const char * const mar_store_migrations[] = {
   "  id              TEXT PRIMARY KEY NOT NULL,"
   "  version_id      TEXT,"
   "  last_updated    INTEGER,"
-  "  raw_json        TEXT,"
   "  removed         INTEGER NOT NULL DEFAULT 0,"
   "  stored_at       INTEGER NOT NULL,"
   "  label           TEXT,"
@@ -276,7 +283,6 @@ static const char * const mar_store_migrations[] = {
   "  id                  TEXT PRIMARY KEY NOT NULL,"
   "  version_id          TEXT,"
   "  last_updated        INTEGER,"
-  "  raw_json            TEXT,"
   "  removed             INTEGER NOT NULL DEFAULT 0,"
   "  stored_at           INTEGER NOT NULL,"
   "  patient_id          TEXT NOT NULL REFERENCES patients (id) DEFERRABLE INITIALLY DEFERRED,"
@@ -296,7 +302,7 @@ static const char * const mar_store_migrations[] = {
   "  code        TEXT,"
   "  display     TEXT,"
   "  PRIMARY KEY (allergy_id, seq)"
-  ") STRICT;"
+  ") STRICT, WITHOUT ROWID;"
 
   /* Practitioners. pin_hash, failed_pin_count and locked_until belong to
    * this terminal (issue 4: PINs are per terminal, set by IT) and are never
@@ -305,7 +311,6 @@ static const char * const mar_store_migrations[] = {
   "  id                TEXT PRIMARY KEY NOT NULL,"
   "  version_id        TEXT,"
   "  last_updated      INTEGER,"
-  "  raw_json          TEXT,"
   "  removed           INTEGER NOT NULL DEFAULT 0,"
   "  stored_at         INTEGER NOT NULL,"
   "  badge             TEXT,"
@@ -321,7 +326,6 @@ static const char * const mar_store_migrations[] = {
   "  id            TEXT PRIMARY KEY NOT NULL,"
   "  version_id    TEXT,"
   "  last_updated  INTEGER,"
-  "  raw_json      TEXT,"
   "  removed       INTEGER NOT NULL DEFAULT 0,"
   "  stored_at     INTEGER NOT NULL,"
   "  staff_id      TEXT NOT NULL REFERENCES staff (id) DEFERRABLE INITIALLY DEFERRED,"
@@ -337,7 +341,7 @@ static const char * const mar_store_migrations[] = {
   "  code        TEXT,"
   "  display     TEXT,"
   "  PRIMARY KEY (role_id, seq)"
-  ") STRICT;"
+  ") STRICT, WITHOUT ROWID;"
 
   /* MedicationAdministrations charted by any terminal or system, with
    * their source. order_id and product_id may name rows that are not
@@ -346,7 +350,6 @@ static const char * const mar_store_migrations[] = {
   "  id              TEXT PRIMARY KEY NOT NULL,"
   "  version_id      TEXT,"
   "  last_updated    INTEGER,"
-  "  raw_json        TEXT,"
   "  removed         INTEGER NOT NULL DEFAULT 0,"
   "  stored_at       INTEGER NOT NULL,"
   "  source          TEXT,"

@@ -587,7 +587,10 @@ mar_store_open (const char         *path,
   self->path = g_strdup (path);
   self->read_only = read_only;
 
+  /* A MarStore is used by one thread at a time (like a GObject without
+   * locks), so SQLite's own per-call mutexes are not needed. */
   sqlite_flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite_flags |= SQLITE_OPEN_NOMUTEX;
   rc = sqlite3_open_v2 (path, &self->db, sqlite_flags, NULL);
   if (rc != SQLITE_OK)
     {
@@ -798,6 +801,45 @@ store_finish (MarStore  *self,
 }
 
 gboolean
+mar_store_begin_read (MarStore  *self,
+                      GError   **error)
+{
+  g_return_val_if_fail (MAR_IS_STORE (self), FALSE);
+
+  /* Deferred: takes no write lock, only a snapshot (WAL). */
+  if (!store_exec (self, self->transaction_depth == 0 ? "BEGIN" : "SAVEPOINT mar_nested", error))
+    return FALSE;
+  self->transaction_depth++;
+  return TRUE;
+}
+
+/* Reads that take several statements run in one snapshot, so a sync
+ * writing meanwhile cannot give an order without its times. */
+static gboolean
+store_read_begin (MarStore  *self,
+                  gboolean  *started,
+                  GError   **error)
+{
+  *started = self->transaction_depth == 0;
+  if (!*started)
+    return TRUE;
+  return mar_store_begin_read (self, error);
+}
+
+static void
+store_read_end (MarStore *self,
+                gboolean  started)
+{
+  if (started)
+    {
+      /* Ending a read cannot lose anything: ignore how it ends. */
+      if (!sqlite3_get_autocommit (self->db))
+        sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+      self->transaction_depth--;
+    }
+}
+
+gboolean
 mar_store_in_transaction (MarStore *self)
 {
   g_return_val_if_fail (MAR_IS_STORE (self), FALSE);
@@ -812,16 +854,16 @@ typedef struct
   const char *resource_type;
   const char *exists_sql;
   const char *remove_sql;
-  const char *json_sql;
   const char *meta_sql;
 } ResourceTable;
 
+/* Table names are constants of this file, never input. */
 #define RESOURCE_TABLE(type, table) \
   { type, \
     "SELECT 1 FROM " table " WHERE id = ?1", \
     "UPDATE " table " SET removed = 1, stored_at = ?2 WHERE id = ?1 AND removed = 0", \
-    "SELECT raw_json FROM " table " WHERE id = ?1", \
-    "SELECT version_id, last_updated, raw_json FROM " table " WHERE id = ?1" }
+    "SELECT t.version_id, t.last_updated, j.json FROM " table " t " \
+    "LEFT JOIN resource_json j ON j.resource_type = ?2 AND j.id = t.id WHERE t.id = ?1" }
 
 enum {
   TABLE_PATIENTS,
@@ -912,9 +954,11 @@ mar_store_dup_resource_json (MarStore    *self,
       unknown_resource_type (resource_type, error);
       return NULL;
     }
-  if ((stmt = store_prepare (self, table->json_sql, error)) == NULL)
+  if ((stmt = store_prepare (self, "SELECT json FROM resource_json WHERE resource_type = ?1 AND id = ?2",
+                            error)) == NULL)
     return NULL;
-  bind_text (stmt, 1, id);
+  bind_text (stmt, 1, table->resource_type);
+  bind_text (stmt, 2, id);
   if ((rc = store_step (self, stmt, error)) < 0)
     return NULL;
   if (rc == SQLITE_DONE || sqlite3_column_type (stmt, 0) == SQLITE_NULL)
@@ -1026,6 +1070,7 @@ store_check_version (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
+  bind_text (stmt, 2, resource_tables[table].resource_type);
   if ((rc = store_step (self, stmt, error)) < 0)
     return FALSE;
   if (rc == SQLITE_DONE)
@@ -1040,6 +1085,31 @@ store_check_version (MarStore               *self,
           : rc == 0 ? MAR_STORE_CHANGE_UNCHANGED
           : MAR_STORE_CHANGE_OLDER;
   return TRUE;
+}
+
+/* The resource's JSON, beside its row (mar-store-schema.h says why). A row
+ * written without JSON (made on this terminal) keeps none. */
+static gboolean
+store_write_json (MarStore    *self,
+                  guint        table,
+                  const char  *id,
+                  const char  *json,
+                  GError     **error)
+{
+  g_autoptr(MarStmt) stmt = store_prepare (self,
+    json != NULL
+    ? "INSERT INTO resource_json (resource_type, id, json) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT (resource_type, id) DO UPDATE SET json = excluded.json"
+    : "DELETE FROM resource_json WHERE resource_type = ?1 AND id = ?2",
+    error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, resource_tables[table].resource_type);
+  bind_text (stmt, 2, id);
+  if (json != NULL)
+    bind_text (stmt, 3, json);
+  return store_run (self, stmt, error);
 }
 
 /* A newer version of a quarantined resource has been stored: the
@@ -1063,7 +1133,7 @@ store_resolve_quarantine (MarStore    *self,
 }
 
 /* Binds the columns every FHIR row starts with: ?1 id, ?2 version_id,
- * ?3 last_updated, ?4 raw_json, ?5 removed, ?6 stored_at. */
+ * ?3 last_updated, ?4 removed, ?5 stored_at. */
 static void
 bind_row_header (sqlite3_stmt          *stmt,
                  const char            *id,
@@ -1074,15 +1144,14 @@ bind_row_header (sqlite3_stmt          *stmt,
   bind_text (stmt, 1, id);
   bind_text (stmt, 2, version);
   bind_time (stmt, 3, info->last_updated);
-  bind_text (stmt, 4, info->json);
-  sqlite3_bind_int (stmt, 5, removed ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 6, now_seconds ());
+  sqlite3_bind_int (stmt, 4, removed ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 5, now_seconds ());
 }
 
-#define ROW_HEADER_COLUMNS "id, version_id, last_updated, raw_json, removed, stored_at"
+#define ROW_HEADER_COLUMNS "id, version_id, last_updated, removed, stored_at"
 #define ROW_HEADER_UPDATE \
   "version_id = excluded.version_id, last_updated = excluded.last_updated, " \
-  "raw_json = excluded.raw_json, removed = excluded.removed, stored_at = excluded.stored_at"
+  "removed = excluded.removed, stored_at = excluded.stored_at"
 
 typedef gboolean (*WriteRowFunc) (MarStore               *self,
                                   gconstpointer           row,
@@ -1123,6 +1192,7 @@ store_upsert (MarStore               *self,
   if (result == MAR_STORE_CHANGE_CREATED || result == MAR_STORE_CHANGE_UPDATED)
     {
       if (!write_row (self, row, info, error) ||
+          !store_write_json (self, table, id, info->json, error) ||
           !store_resolve_quarantine (self, table, id, error))
         goto failed;
     }
@@ -1248,7 +1318,7 @@ write_patient (MarStore               *self,
     g_autoptr(MarStmt) stmt = store_prepare (self,
       "INSERT INTO patients (" ROW_HEADER_COLUMNS ", mrn, gsrn, family, given, birth_date, "
       "  gender, active) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
       "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", mrn = excluded.mrn, "
       "  gsrn = excluded.gsrn, family = excluded.family, given = excluded.given, "
       "  birth_date = excluded.birth_date, gender = excluded.gender, active = excluded.active",
@@ -1257,13 +1327,13 @@ write_patient (MarStore               *self,
     if (stmt == NULL)
       return FALSE;
     bind_row_header (stmt, patient->id, patient->version, patient->removed, info);
-    bind_text (stmt, 7, patient->mrn);
-    bind_text (stmt, 8, patient->gsrn);
-    bind_text (stmt, 9, patient->family);
-    bind_text (stmt, 10, patient->given);
-    bind_text (stmt, 11, patient->birth_date);
-    bind_text (stmt, 12, patient->gender);
-    sqlite3_bind_int (stmt, 13, patient->active ? 1 : 0);
+    bind_text (stmt, 6, patient->mrn);
+    bind_text (stmt, 7, patient->gsrn);
+    bind_text (stmt, 8, patient->family);
+    bind_text (stmt, 9, patient->given);
+    bind_text (stmt, 10, patient->birth_date);
+    bind_text (stmt, 11, patient->gender);
+    sqlite3_bind_int (stmt, 12, patient->active ? 1 : 0);
     if (!store_run (self, stmt, error))
       return FALSE;
   }
@@ -1320,7 +1390,7 @@ write_location (MarStore               *self,
   const MarLocation *location = row;
   g_autoptr(MarStmt) stmt = store_prepare (self,
     "INSERT INTO locations (" ROW_HEADER_COLUMNS ", name, part_of, physical_type, status) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", name = excluded.name, "
     "  part_of = excluded.part_of, physical_type = excluded.physical_type, "
     "  status = excluded.status",
@@ -1329,10 +1399,10 @@ write_location (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_row_header (stmt, location->id, location->version, location->removed, info);
-  bind_text (stmt, 7, location->name);
-  bind_text (stmt, 8, location->part_of_id);
-  bind_text (stmt, 9, location->physical_type);
-  bind_text (stmt, 10, location->status);
+  bind_text (stmt, 6, location->name);
+  bind_text (stmt, 7, location->part_of_id);
+  bind_text (stmt, 8, location->physical_type);
+  bind_text (stmt, 9, location->status);
   return store_run (self, stmt, error);
 }
 
@@ -1360,7 +1430,7 @@ write_encounter (MarStore               *self,
   g_autoptr(MarStmt) stmt = store_prepare (self,
     "INSERT INTO encounters (" ROW_HEADER_COLUMNS ", patient_id, status, period_start, "
     "  period_end, location_id) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
     "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", patient_id = excluded.patient_id, "
     "  status = excluded.status, period_start = excluded.period_start, "
     "  period_end = excluded.period_end, location_id = excluded.location_id",
@@ -1369,11 +1439,11 @@ write_encounter (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_row_header (stmt, encounter->id, encounter->version, encounter->removed, info);
-  bind_text (stmt, 7, encounter->patient_id);
-  bind_text (stmt, 8, encounter->status);
-  bind_time (stmt, 9, encounter->start);
-  bind_time (stmt, 10, encounter->end);
-  bind_text (stmt, 11, encounter->location_id);
+  bind_text (stmt, 6, encounter->patient_id);
+  bind_text (stmt, 7, encounter->status);
+  bind_time (stmt, 8, encounter->start);
+  bind_time (stmt, 9, encounter->end);
+  bind_text (stmt, 10, encounter->location_id);
   return store_run (self, stmt, error);
 }
 
@@ -1400,7 +1470,7 @@ write_weight (MarStore               *self,
   const MarWeight *weight = row;
   g_autoptr(MarStmt) stmt = store_prepare (self,
     "INSERT INTO weights (" ROW_HEADER_COLUMNS ", patient_id, status, value_kg, effective) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
     "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", patient_id = excluded.patient_id, "
     "  status = excluded.status, value_kg = excluded.value_kg, effective = excluded.effective",
     error);
@@ -1408,13 +1478,13 @@ write_weight (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_row_header (stmt, weight->id, weight->version, weight->removed, info);
-  bind_text (stmt, 7, weight->patient_id);
-  bind_text (stmt, 8, weight->status);
+  bind_text (stmt, 6, weight->patient_id);
+  bind_text (stmt, 7, weight->status);
   if (weight->weight.set)
-    sqlite3_bind_double (stmt, 9, weight->weight.value);
+    sqlite3_bind_double (stmt, 8, weight->weight.value);
   else
-    sqlite3_bind_null (stmt, 9);
-  bind_time (stmt, 10, weight->effective);
+    sqlite3_bind_null (stmt, 8);
+  bind_time (stmt, 9, weight->effective);
   return store_run (self, stmt, error);
 }
 
@@ -1464,7 +1534,7 @@ write_product (MarStore               *self,
       "  ndc10, name, form_system, form_code, form_display, amount_value, amount_unit, "
       "  amount_per_value, amount_per_unit) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "  ?18, ?19, ?20) "
+      "  ?18, ?19) "
       "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", catalog = excluded.catalog, "
       "  owner_type = excluded.owner_type, owner_id = excluded.owner_id, gtin = excluded.gtin, "
       "  ndc = excluded.ndc, ndc10 = excluded.ndc10, name = excluded.name, "
@@ -1477,18 +1547,18 @@ write_product (MarStore               *self,
     if (stmt == NULL)
       return FALSE;
     bind_row_header (stmt, product->id, product->version, product->removed, info);
-    sqlite3_bind_int (stmt, 7, product->catalog ? 1 : 0);
-    bind_text (stmt, 8, owner_type);
-    bind_text (stmt, 9, owner_id);
-    bind_text (stmt, 10, product->gtin);
-    bind_text (stmt, 11, product->ndc);
-    bind_text (stmt, 12, ndc10);
-    bind_text (stmt, 13, product->name);
-    bind_text (stmt, 14, product->form_system);
-    bind_text (stmt, 15, product->form_code);
-    bind_text (stmt, 16, product->form_display);
-    bind_quantity (stmt, 17, &product->amount.numerator);
-    bind_quantity (stmt, 19, &product->amount.denominator);
+    sqlite3_bind_int (stmt, 6, product->catalog ? 1 : 0);
+    bind_text (stmt, 7, owner_type);
+    bind_text (stmt, 8, owner_id);
+    bind_text (stmt, 9, product->gtin);
+    bind_text (stmt, 10, product->ndc);
+    bind_text (stmt, 11, ndc10);
+    bind_text (stmt, 12, product->name);
+    bind_text (stmt, 13, product->form_system);
+    bind_text (stmt, 14, product->form_code);
+    bind_text (stmt, 15, product->form_display);
+    bind_quantity (stmt, 16, &product->amount.numerator);
+    bind_quantity (stmt, 18, &product->amount.denominator);
     if (!store_run (self, stmt, error))
       return FALSE;
   }
@@ -1624,8 +1694,8 @@ write_order (MarStore               *self,
       "  max_dose_per_value, max_dose_per_unit, dose_value, dose_unit, dose_high_value, "
       "  dose_high_unit, rate_value, rate_unit, rate_high_value, rate_high_unit) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-      "  ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, "
-      "  ?35, ?36, ?37, ?38, ?39) "
+      "  ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, "
+      "  ?34, ?35, ?36, ?37, ?38) "
       "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", status = excluded.status, "
       "  intent = excluded.intent, priority = excluded.priority, "
       "  patient_id = excluded.patient_id, encounter_id = excluded.encounter_id, "
@@ -1649,33 +1719,33 @@ write_order (MarStore               *self,
     if (stmt == NULL)
       return FALSE;
     bind_row_header (stmt, order->id, order->version, order->removed, info);
-    bind_text (stmt, 7, mar_order_status_to_string (order->status));
-    bind_text (stmt, 8, order->intent);
-    bind_text (stmt, 9, order->priority);
-    bind_text (stmt, 10, order->patient_id);
-    bind_text (stmt, 11, order->encounter_id);
-    bind_time (stmt, 12, order->authored_on);
-    bind_text (stmt, 13, order->text);
-    bind_text (stmt, 14, order->medication_display);
-    bind_text (stmt, 15, order->medication_product_id);
-    bind_text (stmt, 16, order->route_system);
-    bind_text (stmt, 17, order->route_code);
-    bind_text (stmt, 18, order->route_display);
-    sqlite3_bind_int (stmt, 19, order->frequency);
-    sqlite3_bind_double (stmt, 20, order->period);
-    bind_text (stmt, 21, order->period_unit[0] != '\0' ? order->period_unit : NULL);
-    sqlite3_bind_double (stmt, 22, order->duration);
-    bind_text (stmt, 23, order->duration_unit[0] != '\0' ? order->duration_unit : NULL);
-    sqlite3_bind_int (stmt, 24, order->count);
-    bind_time (stmt, 25, order->bounds_start);
-    bind_time (stmt, 26, order->bounds_end);
-    sqlite3_bind_int (stmt, 27, order->as_needed ? 1 : 0);
-    bind_quantity (stmt, 28, &order->max_dose_per_period.numerator);
-    bind_quantity (stmt, 30, &order->max_dose_per_period.denominator);
-    bind_quantity (stmt, 32, &order->dose);
-    bind_quantity (stmt, 34, &order->dose_high);
-    bind_quantity (stmt, 36, &order->rate);
-    bind_quantity (stmt, 38, &order->rate_high);
+    bind_text (stmt, 6, mar_order_status_to_string (order->status));
+    bind_text (stmt, 7, order->intent);
+    bind_text (stmt, 8, order->priority);
+    bind_text (stmt, 9, order->patient_id);
+    bind_text (stmt, 10, order->encounter_id);
+    bind_time (stmt, 11, order->authored_on);
+    bind_text (stmt, 12, order->text);
+    bind_text (stmt, 13, order->medication_display);
+    bind_text (stmt, 14, order->medication_product_id);
+    bind_text (stmt, 15, order->route_system);
+    bind_text (stmt, 16, order->route_code);
+    bind_text (stmt, 17, order->route_display);
+    sqlite3_bind_int (stmt, 18, order->frequency);
+    sqlite3_bind_double (stmt, 19, order->period);
+    bind_text (stmt, 20, order->period_unit[0] != '\0' ? order->period_unit : NULL);
+    sqlite3_bind_double (stmt, 21, order->duration);
+    bind_text (stmt, 22, order->duration_unit[0] != '\0' ? order->duration_unit : NULL);
+    sqlite3_bind_int (stmt, 23, order->count);
+    bind_time (stmt, 24, order->bounds_start);
+    bind_time (stmt, 25, order->bounds_end);
+    sqlite3_bind_int (stmt, 26, order->as_needed ? 1 : 0);
+    bind_quantity (stmt, 27, &order->max_dose_per_period.numerator);
+    bind_quantity (stmt, 29, &order->max_dose_per_period.denominator);
+    bind_quantity (stmt, 31, &order->dose);
+    bind_quantity (stmt, 33, &order->dose_high);
+    bind_quantity (stmt, 35, &order->rate);
+    bind_quantity (stmt, 37, &order->rate_high);
     if (!store_run (self, stmt, error))
       return FALSE;
   }
@@ -1695,6 +1765,8 @@ write_order (MarStore               *self,
   for (guint pass = 0; pass < 2; pass++)
     {
       const GArray *values = pass == 0 ? order->events : order->times_of_day;
+
+      seq = 0;
 
       for (guint i = 0; values != NULL && i < values->len; i++)
         {
@@ -1740,7 +1812,7 @@ write_dispense (MarStore               *self,
   g_autoptr(MarStmt) stmt = store_prepare (self,
     "INSERT INTO dispenses (" ROW_HEADER_COLUMNS ", label, status, patient_id, order_id, "
     "  product_id, beyond_use, lot, when_prepared, quantity_value, quantity_unit) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
     "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", label = excluded.label, "
     "  status = excluded.status, patient_id = excluded.patient_id, "
     "  order_id = excluded.order_id, product_id = excluded.product_id, "
@@ -1752,15 +1824,15 @@ write_dispense (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_row_header (stmt, dispense->id, dispense->version, dispense->removed, info);
-  bind_text (stmt, 7, dispense->label);
-  bind_text (stmt, 8, dispense->status);
-  bind_text (stmt, 9, dispense->patient_id);
-  bind_text (stmt, 10, dispense->order_id);
-  bind_text (stmt, 11, dispense->product_id);
-  bind_text (stmt, 12, dispense->beyond_use);
-  bind_text (stmt, 13, dispense->lot);
-  bind_time (stmt, 14, dispense->when_prepared);
-  bind_quantity (stmt, 15, &dispense->quantity);
+  bind_text (stmt, 6, dispense->label);
+  bind_text (stmt, 7, dispense->status);
+  bind_text (stmt, 8, dispense->patient_id);
+  bind_text (stmt, 9, dispense->order_id);
+  bind_text (stmt, 10, dispense->product_id);
+  bind_text (stmt, 11, dispense->beyond_use);
+  bind_text (stmt, 12, dispense->lot);
+  bind_time (stmt, 13, dispense->when_prepared);
+  bind_quantity (stmt, 14, &dispense->quantity);
   return store_run (self, stmt, error);
 }
 
@@ -1790,7 +1862,7 @@ write_allergy (MarStore               *self,
     g_autoptr(MarStmt) stmt = store_prepare (self,
       "INSERT INTO allergies (" ROW_HEADER_COLUMNS ", patient_id, clinical_status, "
       "  verification_status, text, criticality, category, reactions) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
       "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", patient_id = excluded.patient_id, "
       "  clinical_status = excluded.clinical_status, "
       "  verification_status = excluded.verification_status, text = excluded.text, "
@@ -1801,13 +1873,13 @@ write_allergy (MarStore               *self,
     if (stmt == NULL)
       return FALSE;
     bind_row_header (stmt, allergy->id, allergy->version, allergy->removed, info);
-    bind_text (stmt, 7, allergy->patient_id);
-    bind_text (stmt, 8, allergy->clinical_status);
-    bind_text (stmt, 9, allergy->verification_status);
-    bind_text (stmt, 10, allergy->text);
-    bind_text (stmt, 11, allergy->criticality);
-    bind_text (stmt, 12, allergy->category);
-    bind_text (stmt, 13, allergy->reactions);
+    bind_text (stmt, 6, allergy->patient_id);
+    bind_text (stmt, 7, allergy->clinical_status);
+    bind_text (stmt, 8, allergy->verification_status);
+    bind_text (stmt, 9, allergy->text);
+    bind_text (stmt, 10, allergy->criticality);
+    bind_text (stmt, 11, allergy->category);
+    bind_text (stmt, 12, allergy->reactions);
     if (!store_run (self, stmt, error))
       return FALSE;
   }
@@ -1843,7 +1915,7 @@ write_staff (MarStore               *self,
    * (issue 4): an update from the server never touches them. */
   g_autoptr(MarStmt) stmt = store_prepare (self,
     "INSERT INTO staff (" ROW_HEADER_COLUMNS ", badge, name, active) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
     "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", badge = excluded.badge, "
     "  name = excluded.name, active = excluded.active",
     error);
@@ -1851,9 +1923,9 @@ write_staff (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_row_header (stmt, staff->id, staff->version, staff->removed, info);
-  bind_text (stmt, 7, staff->badge);
-  bind_text (stmt, 8, staff->name);
-  sqlite3_bind_int (stmt, 9, staff->active ? 1 : 0);
+  bind_text (stmt, 6, staff->badge);
+  bind_text (stmt, 7, staff->name);
+  sqlite3_bind_int (stmt, 8, staff->active ? 1 : 0);
   return store_run (self, stmt, error);
 }
 
@@ -1882,7 +1954,7 @@ write_staff_role (MarStore               *self,
   {
     g_autoptr(MarStmt) stmt = store_prepare (self,
       "INSERT INTO staff_roles (" ROW_HEADER_COLUMNS ", staff_id, location_id, active) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
       "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", staff_id = excluded.staff_id, "
       "  location_id = excluded.location_id, active = excluded.active",
       error);
@@ -1890,9 +1962,9 @@ write_staff_role (MarStore               *self,
     if (stmt == NULL)
       return FALSE;
     bind_row_header (stmt, role->id, role->version, role->removed, info);
-    bind_text (stmt, 7, role->staff_id);
-    bind_text (stmt, 8, role->location_id);
-    sqlite3_bind_int (stmt, 9, role->active ? 1 : 0);
+    bind_text (stmt, 6, role->staff_id);
+    bind_text (stmt, 7, role->location_id);
+    sqlite3_bind_int (stmt, 8, role->active ? 1 : 0);
     if (!store_run (self, stmt, error))
       return FALSE;
   }
@@ -1929,7 +2001,7 @@ write_administration (MarStore               *self,
     "  order_version, status, start_time, end_time, due_time, bag_id, product_id, gtin, "
     "  dose_value, dose_unit, rate_value, rate_unit, partial, performer_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-    "  ?18, ?19, ?20, ?21, ?22, ?23) "
+    "  ?18, ?19, ?20, ?21, ?22) "
     "ON CONFLICT (id) DO UPDATE SET " ROW_HEADER_UPDATE ", source = excluded.source, "
     "  patient_id = excluded.patient_id, order_id = excluded.order_id, "
     "  order_version = excluded.order_version, status = excluded.status, "
@@ -1944,21 +2016,21 @@ write_administration (MarStore               *self,
   if (stmt == NULL)
     return FALSE;
   bind_row_header (stmt, administration->id, administration->version, administration->removed, info);
-  bind_text (stmt, 7, administration->source);
-  bind_text (stmt, 8, administration->patient_id);
-  bind_text (stmt, 9, administration->order_id);
-  bind_text (stmt, 10, administration->order_version);
-  bind_text (stmt, 11, administration->status);
-  bind_time (stmt, 12, administration->start);
-  bind_time (stmt, 13, administration->end);
-  bind_time (stmt, 14, administration->due_time);
-  bind_text (stmt, 15, administration->bag_id);
-  bind_text (stmt, 16, administration->product_id);
-  bind_text (stmt, 17, administration->gtin);
-  bind_quantity (stmt, 18, &administration->dose);
-  bind_quantity (stmt, 20, &administration->rate);
-  sqlite3_bind_int (stmt, 22, administration->partial ? 1 : 0);
-  bind_text (stmt, 23, administration->performer_id);
+  bind_text (stmt, 6, administration->source);
+  bind_text (stmt, 7, administration->patient_id);
+  bind_text (stmt, 8, administration->order_id);
+  bind_text (stmt, 9, administration->order_version);
+  bind_text (stmt, 10, administration->status);
+  bind_time (stmt, 11, administration->start);
+  bind_time (stmt, 12, administration->end);
+  bind_time (stmt, 13, administration->due_time);
+  bind_text (stmt, 14, administration->bag_id);
+  bind_text (stmt, 15, administration->product_id);
+  bind_text (stmt, 16, administration->gtin);
+  bind_quantity (stmt, 17, &administration->dose);
+  bind_quantity (stmt, 19, &administration->rate);
+  sqlite3_bind_int (stmt, 21, administration->partial ? 1 : 0);
+  bind_text (stmt, 22, administration->performer_id);
   return store_run (self, stmt, error);
 }
 
@@ -1979,6 +2051,34 @@ mar_store_upsert_administration (MarStore                *self,
 
 /* ------------------------------------------------------------------ */
 /* Reads                                                               */
+
+/* The scan-path reads avoid ORDER BY on child rows (each would cost a
+ * sorter per query): a child row goes to the index its seq column gives,
+ * and gaps (which a hand-edited database could leave) are closed after. */
+static void
+ptr_array_put (GPtrArray      *array,
+               guint           seq,
+               gpointer        item,
+               GDestroyNotify  destroy)
+{
+  if (seq >= array->len)
+    g_ptr_array_set_size (array, seq + 1);
+  if (g_ptr_array_index (array, seq) != NULL)
+    {
+      /* The same child row again, through a join of two parents. */
+      destroy (item);
+      return;
+    }
+  array->pdata[seq] = item;
+}
+
+static void
+ptr_array_close_gaps (GPtrArray *array)
+{
+  for (guint i = array->len; i > 0; i--)
+    if (g_ptr_array_index (array, i - 1) == NULL)
+      g_ptr_array_remove_index (array, i - 1);
+}
 
 static void
 set_not_found (GError     **error,
@@ -2048,16 +2148,13 @@ read_patient_location (sqlite3_stmt *stmt,
     }
 }
 
-MarPatient *
-mar_store_get_patient (MarStore    *self,
-                       const char  *id,
-                       GError     **error)
+static MarPatient *
+get_patient_in_snapshot (MarStore    *self,
+                         const char  *id,
+                         GError     **error)
 {
   g_autoptr(MarPatient) patient = NULL;
   int rc;
-
-  g_return_val_if_fail (MAR_IS_STORE (self), NULL);
-  g_return_val_if_fail (id != NULL, NULL);
 
   {
     g_autoptr(MarStmt) stmt = store_prepare (self, PATIENT_SELECT "WHERE p.id = ?1", error);
@@ -2114,14 +2211,32 @@ mar_store_get_patient (MarStore    *self,
   return g_steal_pointer (&patient);
 }
 
+MarPatient *
+mar_store_get_patient (MarStore    *self,
+                       const char  *id,
+                       GError     **error)
+{
+  gboolean started;
+  MarPatient *result;
+
+  g_return_val_if_fail (MAR_IS_STORE (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (!store_read_begin (self, &started, error))
+    return NULL;
+  result = get_patient_in_snapshot (self, id, error);
+  store_read_end (self, started);
+  return result;
+}
+
 /* A wristband must name one patient: among the non-removed patients with
  * that identifier, one active patient wins; several active ones are an
  * identity problem IT must fix (never a guess). */
 static MarPatient *
-find_patient (MarStore    *self,
-              const char  *sql,
-              const char  *value,
-              GError     **error)
+find_patient_in_snapshot (MarStore    *self,
+                          const char  *sql,
+                          const char  *value,
+                          GError     **error)
 {
   g_autofree char *active_id = NULL;
   g_autofree char *inactive_id = NULL;
@@ -2136,14 +2251,18 @@ find_patient (MarStore    *self,
     bind_text (stmt, 1, value);
     while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
       {
+        const char *id = column_get (stmt, 0);
+
+        /* One patient may list the same value twice (two systems). */
         if (column_bool (stmt, 1))
           {
-            n_active++;
             if (active_id == NULL)
-              active_id = column_dup (stmt, 0);
+              active_id = g_strdup (id);
+            if (n_active == 0 || strcmp (active_id, id) != 0)
+              n_active++;
           }
         else if (inactive_id == NULL)
-          inactive_id = column_dup (stmt, 0);
+          inactive_id = g_strdup (id);
       }
     if (rc < 0)
       return NULL;
@@ -2166,10 +2285,26 @@ find_patient (MarStore    *self,
   return NULL;
 }
 
+static MarPatient *
+find_patient (MarStore    *self,
+              const char  *sql,
+              const char  *value,
+              GError     **error)
+{
+  gboolean started;
+  MarPatient *result;
+
+  if (!store_read_begin (self, &started, error))
+    return NULL;
+  result = find_patient_in_snapshot (self, sql, value, error);
+  store_read_end (self, started);
+  return result;
+}
+
 #define FIND_PATIENT_SQL(condition) \
-  "SELECT DISTINCT p.id, p.active FROM patient_identifiers i " \
+  "SELECT p.id, p.active FROM patient_identifiers i " \
   "JOIN patients p ON p.id = i.patient_id " \
-  "WHERE i.value = ?1 " condition " AND p.removed = 0 ORDER BY p.id"
+  "WHERE i.value = ?1 " condition " AND p.removed = 0"
 
 MarPatient *
 mar_store_find_patient_by_mrn (MarStore    *self,
@@ -2244,16 +2379,23 @@ read_ingredient_row (sqlite3_stmt *stmt,
   return ingredient;
 }
 
-/* Runs the three product statements bound to @key. @products receives the
- * products in query order. */
+static int
+compare_products (gconstpointer a,
+                  gconstpointer b)
+{
+  return g_strcmp0 ((*(const MarProduct * const *) a)->id, (*(const MarProduct * const *) b)->id);
+}
+
+/* Runs the three product statements bound to @key, in one snapshot.
+ * @products receives the products, by id. */
 static gboolean
-load_products (MarStore    *self,
-               const char  *rows_sql,
-               const char  *codes_sql,
-               const char  *ingredients_sql,
-               const char  *key,
-               GPtrArray   *products,
-               GError     **error)
+load_products_in_snapshot (MarStore    *self,
+                           const char  *rows_sql,
+                           const char  *codes_sql,
+                           const char  *ingredients_sql,
+                           const char  *key,
+                           GPtrArray   *products,
+                           GError     **error)
 {
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   int rc;
@@ -2266,8 +2408,11 @@ load_products (MarStore    *self,
     bind_text (stmt, 1, key);
     while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
       {
-        MarProduct *product = read_product_row (stmt);
+        MarProduct *product;
 
+        if (g_hash_table_contains (by_id, column_get (stmt, 0)))
+          continue;  /* two orders, one product */
+        product = read_product_row (stmt);
         g_ptr_array_add (products, product);
         g_hash_table_insert (by_id, product->id, product);
       }
@@ -2289,9 +2434,10 @@ load_products (MarStore    *self,
         MarProduct *product = g_hash_table_lookup (by_id, column_get (stmt, 0));
 
         if (product != NULL)
-          g_ptr_array_add (product->codes,
-                           mar_coding_new (column_get (stmt, 1), column_get (stmt, 2),
-                                           column_get (stmt, 3)));
+          ptr_array_put (product->codes, sqlite3_column_int (stmt, 1),
+                         mar_coding_new (column_get (stmt, 2), column_get (stmt, 3),
+                                         column_get (stmt, 4)),
+                         (GDestroyNotify) mar_coding_free);
       }
     if (rc < 0)
       return FALSE;
@@ -2308,20 +2454,47 @@ load_products (MarStore    *self,
         MarProduct *product = g_hash_table_lookup (by_id, column_get (stmt, 0));
 
         if (product != NULL)
-          g_ptr_array_add (product->ingredients, read_ingredient_row (stmt, 1));
+          ptr_array_put (product->ingredients, sqlite3_column_int (stmt, 1),
+                         read_ingredient_row (stmt, 2), (GDestroyNotify) mar_ingredient_free);
       }
     if (rc < 0)
       return FALSE;
   }
 
+  for (guint i = 0; i < products->len; i++)
+    {
+      MarProduct *product = g_ptr_array_index (products, i);
+
+      ptr_array_close_gaps (product->codes);
+      ptr_array_close_gaps (product->ingredients);
+    }
+  g_ptr_array_sort (products, compare_products);
   return TRUE;
 }
 
+static gboolean
+load_products (MarStore    *self,
+               const char  *rows_sql,
+               const char  *codes_sql,
+               const char  *ingredients_sql,
+               const char  *key,
+               GPtrArray   *products,
+               GError     **error)
+{
+  gboolean started, ok;
+
+  if (!store_read_begin (self, &started, error))
+    return FALSE;
+  ok = load_products_in_snapshot (self, rows_sql, codes_sql, ingredients_sql, key, products, error);
+  store_read_end (self, started);
+  return ok;
+}
+
 #define PRODUCT_CODES_SQL(from_where) \
-  "SELECT c.product_id, c.system, c.code, c.display FROM " from_where " ORDER BY c.product_id, c.seq"
+  "SELECT c.product_id, c.seq, c.system, c.code, c.display FROM " from_where
 #define PRODUCT_INGREDIENTS_SQL(from_where) \
-  "SELECT c.product_id, c.system, c.code, c.display, c.strength_value, c.strength_unit, " \
-  "  c.strength_per_value, c.strength_per_unit FROM " from_where " ORDER BY c.product_id, c.seq"
+  "SELECT c.product_id, c.seq, c.system, c.code, c.display, c.strength_value, c.strength_unit, " \
+  "  c.strength_per_value, c.strength_per_unit FROM " from_where
 
 MarProduct *
 mar_store_get_product (MarStore    *self,
@@ -2348,10 +2521,10 @@ mar_store_get_product (MarStore    *self,
 }
 
 static MarProduct *
-find_catalog_product (MarStore    *self,
-                      const char  *sql,
-                      const char  *key,
-                      GError     **error)
+find_catalog_product_in_snapshot (MarStore    *self,
+                                  const char  *sql,
+                                  const char  *key,
+                                  GError     **error)
 {
   g_autofree char *id = NULL;
   guint n = 0;
@@ -2386,6 +2559,22 @@ find_catalog_product (MarStore    *self,
       return NULL;
     }
   return mar_store_get_product (self, id, error);
+}
+
+static MarProduct *
+find_catalog_product (MarStore    *self,
+                      const char  *sql,
+                      const char  *key,
+                      GError     **error)
+{
+  gboolean started;
+  MarProduct *result;
+
+  if (!store_read_begin (self, &started, error))
+    return NULL;
+  result = find_catalog_product_in_snapshot (self, sql, key, error);
+  store_read_end (self, started);
+  return result;
 }
 
 MarProduct *
@@ -2440,17 +2629,19 @@ mar_store_list_order_products (MarStore    *self,
   g_return_val_if_fail (MAR_IS_STORE (self), NULL);
   g_return_val_if_fail (patient_id != NULL, NULL);
 
-#define ORDER_PRODUCT_IDS \
-  "(SELECT product_id FROM orders WHERE patient_id = ?1 AND removed = 0 AND product_id IS NOT NULL)"
+  /* Joins from the patient's orders (not IN (subquery), whose ephemeral
+   * tables cost more than the rows); a product two orders share comes
+   * twice and is kept once. */
+#define FROM_ORDERS(table) \
+  "orders o JOIN " table " ON c.product_id = o.product_id WHERE o.patient_id = ?1 AND o.removed = 0"
   if (!load_products (self,
-                      "SELECT " PRODUCT_COLUMNS " FROM products p WHERE p.id IN " ORDER_PRODUCT_IDS
-                      " ORDER BY p.id",
-                      PRODUCT_CODES_SQL ("product_codes c WHERE c.product_id IN " ORDER_PRODUCT_IDS),
-                      PRODUCT_INGREDIENTS_SQL ("product_ingredients c WHERE c.product_id IN "
-                                               ORDER_PRODUCT_IDS),
+                      "SELECT " PRODUCT_COLUMNS " FROM orders o JOIN products p ON p.id = o.product_id "
+                      "WHERE o.patient_id = ?1 AND o.removed = 0",
+                      PRODUCT_CODES_SQL (FROM_ORDERS ("product_codes c")),
+                      PRODUCT_INGREDIENTS_SQL (FROM_ORDERS ("product_ingredients c")),
                       patient_id, products, error))
     return NULL;
-#undef ORDER_PRODUCT_IDS
+#undef FROM_ORDERS
 
   return g_steal_pointer (&products);
 }
@@ -2517,28 +2708,39 @@ typedef struct
 
 #define ORDER_QUERIES(where) \
   { \
-    "SELECT " ORDER_COLUMNS " FROM orders o WHERE " where " ORDER BY o.authored_on, o.id", \
-    "SELECT o.id, c.system, c.code, c.display FROM orders o " \
-    "  JOIN order_codes c ON c.order_id = o.id WHERE " where " ORDER BY o.id, c.seq", \
-    "SELECT o.id, c.system, c.code, c.display FROM orders o " \
-    "  JOIN product_codes c ON c.product_id = o.product_id WHERE " where " ORDER BY o.id, c.seq", \
-    "SELECT o.id, c.system, c.code, c.display, c.strength_value, c.strength_unit, " \
+    "SELECT " ORDER_COLUMNS " FROM orders o WHERE " where, \
+    "SELECT o.id, c.seq, c.system, c.code, c.display FROM orders o " \
+    "  JOIN order_codes c ON c.order_id = o.id WHERE " where, \
+    "SELECT o.id, c.seq, c.system, c.code, c.display FROM orders o " \
+    "  JOIN product_codes c ON c.product_id = o.product_id WHERE " where, \
+    "SELECT o.id, c.seq, c.system, c.code, c.display, c.strength_value, c.strength_unit, " \
     "  c.strength_per_value, c.strength_per_unit FROM orders o " \
-    "  JOIN product_ingredients c ON c.product_id = o.product_id WHERE " where \
-    "  ORDER BY o.id, c.seq", \
-    "SELECT o.id, c.kind, c.value FROM orders o " \
-    "  JOIN order_times c ON c.order_id = o.id WHERE " where " ORDER BY o.id, c.seq", \
+    "  JOIN product_ingredients c ON c.product_id = o.product_id WHERE " where, \
+    "SELECT o.id, c.kind, c.seq, c.value FROM orders o " \
+    "  JOIN order_times c ON c.order_id = o.id WHERE " where, \
   }
+
+static int
+compare_orders (gconstpointer a,
+                gconstpointer b)
+{
+  const MarOrder *x = *(const MarOrder * const *) a;
+  const MarOrder *y = *(const MarOrder * const *) b;
+
+  if (x->authored_on != y->authored_on)
+    return x->authored_on < y->authored_on ? -1 : 1;
+  return g_strcmp0 (x->id, y->id);
+}
 
 static const OrderQueries orders_of_patient = ORDER_QUERIES ("o.patient_id = ?1 AND o.removed = 0");
 static const OrderQueries order_by_id = ORDER_QUERIES ("o.id = ?1");
 
 static gboolean
-load_orders (MarStore            *self,
-             const OrderQueries  *queries,
-             const char          *key,
-             GPtrArray           *orders,
-             GError             **error)
+load_orders_in_snapshot (MarStore            *self,
+                         const OrderQueries  *queries,
+                         const char          *key,
+                         GPtrArray           *orders,
+                         GError             **error)
 {
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   const char *coding_queries[] = { queries->own_codes, queries->product_codes };
@@ -2576,9 +2778,10 @@ load_orders (MarStore            *self,
           MarOrder *order = g_hash_table_lookup (by_id, column_get (stmt, 0));
 
           if (order != NULL)
-            g_ptr_array_add (order->medication_codes,
-                             mar_coding_new (column_get (stmt, 1), column_get (stmt, 2),
-                                             column_get (stmt, 3)));
+            ptr_array_put (order->medication_codes, sqlite3_column_int (stmt, 1),
+                           mar_coding_new (column_get (stmt, 2), column_get (stmt, 3),
+                                           column_get (stmt, 4)),
+                           (GDestroyNotify) mar_coding_free);
         }
       if (rc < 0)
         return FALSE;
@@ -2595,7 +2798,8 @@ load_orders (MarStore            *self,
         MarOrder *order = g_hash_table_lookup (by_id, column_get (stmt, 0));
 
         if (order != NULL)
-          g_ptr_array_add (order->ingredients, read_ingredient_row (stmt, 1));
+          ptr_array_put (order->ingredients, sqlite3_column_int (stmt, 1),
+                         read_ingredient_row (stmt, 2), (GDestroyNotify) mar_ingredient_free);
       }
     if (rc < 0)
       return FALSE;
@@ -2610,25 +2814,54 @@ load_orders (MarStore            *self,
     while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
       {
         MarOrder *order = g_hash_table_lookup (by_id, column_get (stmt, 0));
+        guint seq = sqlite3_column_int (stmt, 2);
 
         if (order == NULL)
           continue;
+        /* seq counts within each kind (mar-store-schema.h). */
         if (g_strcmp0 (column_get (stmt, 1), "event") == 0)
           {
-            gint64 t = sqlite3_column_int64 (stmt, 2);
-            g_array_append_val (order->events, t);
+            if (seq >= order->events->len)
+              g_array_set_size (order->events, seq + 1);
+            g_array_index (order->events, gint64, seq) = sqlite3_column_int64 (stmt, 3);
           }
         else
           {
-            int seconds = sqlite3_column_int (stmt, 2);
-            g_array_append_val (order->times_of_day, seconds);
+            if (seq >= order->times_of_day->len)
+              g_array_set_size (order->times_of_day, seq + 1);
+            g_array_index (order->times_of_day, int, seq) = sqlite3_column_int (stmt, 3);
           }
       }
     if (rc < 0)
       return FALSE;
   }
 
+  for (guint i = 0; i < orders->len; i++)
+    {
+      MarOrder *order = g_ptr_array_index (orders, i);
+
+      ptr_array_close_gaps (order->medication_codes);
+      ptr_array_close_gaps (order->ingredients);
+    }
+  /* The order a MAR lists them in: as prescribed. */
+  g_ptr_array_sort (orders, compare_orders);
   return TRUE;
+}
+
+static gboolean
+load_orders (MarStore            *self,
+             const OrderQueries  *queries,
+             const char          *key,
+             GPtrArray           *orders,
+             GError             **error)
+{
+  gboolean started, ok;
+
+  if (!store_read_begin (self, &started, error))
+    return FALSE;
+  ok = load_orders_in_snapshot (self, queries, key, orders, error);
+  store_read_end (self, started);
+  return ok;
 }
 
 GPtrArray *
@@ -2869,10 +3102,10 @@ read_staff_role (MarStore    *self,
 #define STAFF_SELECT "SELECT id, version_id, badge, name, active, removed FROM staff "
 
 static MarStaff *
-read_staff (MarStore    *self,
-            const char  *sql,
-            const char  *key,
-            GError     **error)
+read_staff_in_snapshot (MarStore    *self,
+                        const char  *sql,
+                        const char  *key,
+                        GError     **error)
 {
   g_autoptr(MarStaff) staff = NULL;
   gboolean several;
@@ -2911,6 +3144,22 @@ read_staff (MarStore    *self,
   if (!read_staff_role (self, staff, error))
     return NULL;
   return g_steal_pointer (&staff);
+}
+
+static MarStaff *
+read_staff (MarStore    *self,
+            const char  *sql,
+            const char  *key,
+            GError     **error)
+{
+  gboolean started;
+  MarStaff *result;
+
+  if (!store_read_begin (self, &started, error))
+    return NULL;
+  result = read_staff_in_snapshot (self, sql, key, error);
+  store_read_end (self, started);
+  return result;
 }
 
 MarStaff *
@@ -2989,12 +3238,12 @@ mar_store_get_staff_role (MarStore    *self,
 
 /* Allergies: rows and codings in two statements. */
 static gboolean
-load_allergies (MarStore    *self,
-                const char  *rows_sql,
-                const char  *codings_sql,
-                const char  *key,
-                GPtrArray   *allergies,
-                GError     **error)
+load_allergies_in_snapshot (MarStore    *self,
+                            const char  *rows_sql,
+                            const char  *codings_sql,
+                            const char  *key,
+                            GPtrArray   *allergies,
+                            GError     **error)
 {
   g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
   int rc;
@@ -3040,14 +3289,35 @@ load_allergies (MarStore    *self,
         MarAllergy *allergy = g_hash_table_lookup (by_id, column_get (stmt, 0));
 
         if (allergy != NULL)
-          g_ptr_array_add (allergy->codings,
-                           mar_coding_new (column_get (stmt, 1), column_get (stmt, 2),
-                                           column_get (stmt, 3)));
+          ptr_array_put (allergy->codings, sqlite3_column_int (stmt, 1),
+                         mar_coding_new (column_get (stmt, 2), column_get (stmt, 3),
+                                         column_get (stmt, 4)),
+                         (GDestroyNotify) mar_coding_free);
       }
     if (rc < 0)
       return FALSE;
   }
+
+  for (guint i = 0; i < allergies->len; i++)
+    ptr_array_close_gaps (((MarAllergy *) g_ptr_array_index (allergies, i))->codings);
   return TRUE;
+}
+
+static gboolean
+load_allergies (MarStore    *self,
+                const char  *rows_sql,
+                const char  *codings_sql,
+                const char  *key,
+                GPtrArray   *allergies,
+                GError     **error)
+{
+  gboolean started, ok;
+
+  if (!store_read_begin (self, &started, error))
+    return FALSE;
+  ok = load_allergies_in_snapshot (self, rows_sql, codings_sql, key, allergies, error);
+  store_read_end (self, started);
+  return ok;
 }
 
 #define ALLERGY_COLUMNS \
@@ -3067,9 +3337,9 @@ mar_store_list_allergies (MarStore    *self,
   if (!load_allergies (self,
                        "SELECT " ALLERGY_COLUMNS " FROM allergies a "
                        "WHERE a.patient_id = ?1 AND a.removed = 0 ORDER BY a.id",
-                       "SELECT a.id, c.system, c.code, c.display FROM allergies a "
+                       "SELECT a.id, c.seq, c.system, c.code, c.display FROM allergies a "
                        "JOIN allergy_codings c ON c.allergy_id = a.id "
-                       "WHERE a.patient_id = ?1 AND a.removed = 0 ORDER BY a.id, c.seq",
+                       "WHERE a.patient_id = ?1 AND a.removed = 0",
                        patient_id, allergies, error))
     return NULL;
   return g_steal_pointer (&allergies);
@@ -3087,8 +3357,8 @@ mar_store_get_allergy (MarStore    *self,
 
   if (!load_allergies (self,
                        "SELECT " ALLERGY_COLUMNS " FROM allergies a WHERE a.id = ?1",
-                       "SELECT c.allergy_id, c.system, c.code, c.display FROM allergy_codings c "
-                       "WHERE c.allergy_id = ?1 ORDER BY c.seq",
+                       "SELECT c.allergy_id, c.seq, c.system, c.code, c.display FROM allergy_codings c "
+                       "WHERE c.allergy_id = ?1",
                        id, allergies, error))
     return NULL;
   if (allergies->len == 0)
@@ -3130,6 +3400,21 @@ read_administration_row (sqlite3_stmt *stmt)
   return administration;
 }
 
+static int
+compare_administrations (gconstpointer a,
+                         gconstpointer b)
+{
+  const MarAdministration *x = *(const MarAdministration * const *) a;
+  const MarAdministration *y = *(const MarAdministration * const *) b;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return g_strcmp0 (x->id, y->id);
+}
+
+/* Runs @sql (bound to @key and, if it has a ?2, @since), drops repeated
+ * rows (a UNION ALL of index ranges may meet one row twice) and sorts by
+ * start: in C, cheaper than SQLite's sorter for a few rows. */
 static GPtrArray *
 list_administrations (MarStore    *self,
                       const char  *sql,
@@ -3139,6 +3424,7 @@ list_administrations (MarStore    *self,
 {
   g_autoptr(GPtrArray) administrations =
     g_ptr_array_new_with_free_func ((GDestroyNotify) mar_administration_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(MarStmt) stmt = store_prepare (self, sql, error);
   int rc;
 
@@ -3148,9 +3434,18 @@ list_administrations (MarStore    *self,
   if (sqlite3_bind_parameter_count (stmt) >= 2)
     sqlite3_bind_int64 (stmt, 2, since);
   while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (administrations, read_administration_row (stmt));
+    {
+      MarAdministration *administration;
+
+      if (g_hash_table_contains (seen, column_get (stmt, 0)))
+        continue;
+      administration = read_administration_row (stmt);
+      g_hash_table_add (seen, administration->id);
+      g_ptr_array_add (administrations, administration);
+    }
   if (rc < 0)
     return NULL;
+  g_ptr_array_sort (administrations, compare_administrations);
   return g_steal_pointer (&administrations);
 }
 
@@ -3168,13 +3463,12 @@ mar_store_list_administrations (MarStore    *self,
   return list_administrations (self,
     "SELECT " ADMINISTRATION_COLUMNS " FROM administrations "
     "  WHERE patient_id = ?1 AND removed = 0 AND start_time >= ?2 "
-    "UNION "
+    "UNION ALL "
     "SELECT " ADMINISTRATION_COLUMNS " FROM administrations "
     "  WHERE patient_id = ?1 AND removed = 0 AND end_time >= ?2 "
-    "UNION "
+    "UNION ALL "
     "SELECT " ADMINISTRATION_COLUMNS " FROM administrations "
-    "  WHERE patient_id = ?1 AND removed = 0 AND status IN ('in-progress', 'on-hold') "
-    "ORDER BY start_time, id",
+    "  WHERE patient_id = ?1 AND removed = 0 AND status IN ('in-progress', 'on-hold')",
     patient_id, since, error);
 }
 
@@ -3188,7 +3482,7 @@ mar_store_list_administrations_by_bag (MarStore    *self,
 
   return list_administrations (self,
     "SELECT " ADMINISTRATION_COLUMNS " FROM administrations "
-    "WHERE bag_id = ?1 AND removed = 0 ORDER BY start_time, id",
+    "WHERE bag_id = ?1 AND removed = 0",
     bag_id, 0, error);
 }
 

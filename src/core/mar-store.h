@@ -122,6 +122,11 @@ gboolean        mar_store_begin                       (MarStore           *self,
                                                        GError            **error);
 gboolean        mar_store_commit                      (MarStore           *self,
                                                        GError            **error);
+/* A snapshot for several reads (the facts of one verification), without a
+ * write lock; end it with mar_store_commit() or mar_store_rollback().
+ * Nothing may be written inside it. */
+gboolean        mar_store_begin_read                  (MarStore           *self,
+                                                       GError            **error);
 void            mar_store_rollback                    (MarStore           *self);
 gboolean        mar_store_in_transaction              (MarStore           *self);
 
