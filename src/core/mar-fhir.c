@@ -1011,6 +1011,43 @@ mar_fhir_parse_reference (const char  *reference,
   return TRUE;
 }
 
+char *
+mar_fhir_dup_patient_id (JsonObject *object,
+                         GHashTable *full_urls)
+{
+  static const char * const members[] = { "subject", "patient" };
+  JsonNode *node;
+
+  g_return_val_if_fail (object != NULL, NULL);
+
+  node = json_object_get_member (object, "resourceType");
+  if (node != NULL && node_is_string (node) && g_strcmp0 (json_node_get_string (node), "Patient") == 0)
+    {
+      node = json_object_get_member (object, "id");
+      return node != NULL && node_is_string (node) && is_fhir_id (json_node_get_string (node))
+             ? g_strdup (json_node_get_string (node)) : NULL;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      JsonNode *reference = json_object_get_member (object, members[i]);
+      JsonNode *text;
+      g_autofree char *type = NULL;
+      char *id = NULL;
+
+      if (reference == NULL || !JSON_NODE_HOLDS_OBJECT (reference))
+        continue;
+      text = json_object_get_member (json_node_get_object (reference), "reference");
+      if (text == NULL || !node_is_string (text))
+        continue;
+      if (mar_fhir_parse_reference (json_node_get_string (text), full_urls, &type, &id, NULL) &&
+          g_strcmp0 (type, "Patient") == 0)
+        return id;
+      g_free (id);
+    }
+  return NULL;
+}
+
 typedef enum
 {
   REFERENCE_OPTIONAL = 0,      /* kept if readable, ignored otherwise */

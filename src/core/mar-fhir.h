@@ -175,6 +175,13 @@ gboolean             mar_fhir_parse_reference          (const char           *re
                                                         char                **id,
                                                         char                **version);
 
+/* The Patient a resource is about (its id for a Patient; else its subject
+ * or patient reference), read without checking anything else: for the
+ * quarantine of a resource the readers refused (DATA_REJECTED names that
+ * patient). NULL when it cannot be told. */
+char                *mar_fhir_dup_patient_id           (JsonObject           *object,
+                                                        GHashTable           *full_urls);
+
 /* JSON text of @node; numbers keep their shortest exact form ("0.1"). */
 char                *mar_fhir_node_to_string           (JsonNode             *node);
 

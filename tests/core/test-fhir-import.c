@@ -1567,6 +1567,30 @@ test_json_numbers (void)
 }
 
 static void
+test_patient_id_for_quarantine (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GHashTable) full_urls = g_hash_table_new (g_str_hash, g_str_equal);
+  struct { const char *json; const char *patient; } cases[] = {
+    { "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"gender\":\"F\"}", "p1" },
+    { "{\"resourceType\":\"MedicationRequest\",\"status\":\"??\",\"subject\":{\"reference\":\"Patient/p2\"}}", "p2" },
+    { "{\"resourceType\":\"AllergyIntolerance\",\"patient\":{\"reference\":\"urn:uuid:1\"}}", "p3" },
+    { "{\"resourceType\":\"MedicationRequest\",\"subject\":{\"reference\":\"Group/g\"}}", NULL },
+    { "{\"resourceType\":\"Practitioner\",\"id\":\"n1\"}", NULL },
+  };
+
+  g_hash_table_insert (full_urls, "urn:uuid:1", "Patient/p3");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *patient = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, cases[i].json, -1, NULL));
+      patient = mar_fhir_dup_patient_id (json_node_get_object (json_parser_get_root (parser)), full_urls);
+      g_assert_cmpstr (patient, ==, cases[i].patient);
+    }
+}
+
+static void
 test_resource_types (void)
 {
   for (int t = 1; t < MAR_FHIR_N_RESOURCE_TYPES; t++)
@@ -1608,6 +1632,7 @@ main (int   argc,
   g_test_add_func ("/core/fhir/parse-reference", test_parse_reference);
   g_test_add_func ("/core/fhir/json-numbers", test_json_numbers);
   g_test_add_func ("/core/fhir/resource-types", test_resource_types);
+  g_test_add_func ("/core/fhir/patient-id-for-quarantine", test_patient_id_for_quarantine);
 
   return g_test_run ();
 }

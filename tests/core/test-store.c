@@ -1293,6 +1293,33 @@ test_transaction_rollback (Fixture       *f,
   g_assert_error (error, MAR_STORE_ERROR, MAR_STORE_ERROR_NOT_FOUND);
 }
 
+/* The facts of one verification come from one snapshot, whatever another
+ * process writes meanwhile. */
+static void
+test_read_snapshot (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MarPatient) before = NULL;
+  g_autoptr(MarPatient) after = NULL;
+
+  store_patient (f->store, "p1", "1", "M1");
+  g_assert_true (mar_store_begin_read (f->store, &error));
+  before = mar_store_find_patient_by_mrn (f->store, "M1", &error);
+  g_assert_no_error (error);
+
+  /* The sync service renames the patient meanwhile. */
+  test_database_exec (f->path, "UPDATE patients SET family = 'Renamed' WHERE id = 'p1'");
+  g_clear_pointer (&before, mar_patient_free);
+  before = mar_store_find_patient_by_mrn (f->store, "M1", &error);
+  g_assert_cmpstr (before->family, ==, "Test");
+  g_assert_true (mar_store_commit (f->store, &error));
+
+  after = mar_store_find_patient_by_mrn (f->store, "M1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after->family, ==, "Renamed");
+}
+
 static void
 test_resource_json (Fixture       *f,
                     gconstpointer  data)
@@ -1358,6 +1385,7 @@ main (int   argc,
   TEST_F ("/core/store/quarantine", test_quarantine);
   TEST_F ("/core/store/transaction/rollback", test_transaction_rollback);
   TEST_F ("/core/store/resource-json", test_resource_json);
+  TEST_F ("/core/store/read-snapshot", test_read_snapshot);
 
   return g_test_run ();
 }
