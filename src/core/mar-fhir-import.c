@@ -78,21 +78,24 @@ check_utf8 (const char  *data,
             const char  *name,
             GError     **error)
 {
+  g_autofree char *offset = NULL;
   const char *end;
 
   if (g_utf8_validate_len (data, length, &end))
     return TRUE;
 
+  /* Numbers as text: a format macro cannot be in a translatable string. */
+  offset = g_strdup_printf ("%" G_GSIZE_FORMAT, (gsize) (end - data));
   if (*end == '\0')
     g_set_error (error, MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_UTF8,
-                 _("%s contains a NUL byte (line %u, byte %" G_GSIZE_FORMAT "): it is not a "
-                   "FHIR JSON text file; nothing was imported"),
-                 name, line_of_offset (data, end - data), (gsize) (end - data));
+                 _("%s contains a NUL byte (line %u, byte %s): it is not a FHIR JSON text "
+                   "file; nothing was imported"),
+                 name, line_of_offset (data, end - data), offset);
   else
     g_set_error (error, MAR_FHIR_IMPORT_ERROR, MAR_FHIR_IMPORT_ERROR_NOT_UTF8,
-                 _("%s is not UTF-8 text (line %u, byte %" G_GSIZE_FORMAT "): FHIR JSON must be "
-                   "UTF-8; nothing was imported"),
-                 name, line_of_offset (data, end - data), (gsize) (end - data));
+                 _("%s is not UTF-8 text (line %u, byte %s): FHIR JSON must be UTF-8; nothing "
+                   "was imported"),
+                 name, line_of_offset (data, end - data), offset);
   return FALSE;
 }
 

@@ -460,11 +460,15 @@ check_file_header (const char  *path,
 
   if ((guint64) page_size * page_count > (guint64) st.st_size)
     {
+      /* Numbers as text: a format macro cannot be in a translatable string. */
+      g_autofree char *have = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) st.st_size);
+      g_autofree char *want = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) page_size * page_count);
+
       g_set_error (error, MAR_STORE_ERROR, MAR_STORE_ERROR_CORRUPT,
-                   _("The database at %s is damaged: it was cut short (%" G_GUINT64_FORMAT
-                     " of %" G_GUINT64_FORMAT " bytes). Restore it from a backup, or move it "
-                     "aside so a new cache is built by the next sync; nothing was changed"),
-                   path, (guint64) st.st_size, (guint64) page_size * page_count);
+                   _("The database at %s is damaged: it was cut short (%s of %s bytes). "
+                     "Restore it from a backup, or move it aside so a new cache is built by "
+                     "the next sync; nothing was changed"),
+                   path, have, want);
       return FALSE;
     }
   return TRUE;
