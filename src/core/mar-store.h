@@ -15,6 +15,11 @@
  * resource deleted on the server or entered in error is marked removed,
  * because the administration record references it (RULES.md, The record).
  *
+ * A MarStore is one connection, used by one thread at a time (SQLite runs
+ * without its own mutexes); another thread opens its own store. A store
+ * opened read-only needs the database's folder to be writable, or its -shm
+ * file to exist (WAL's shared memory).
+ *
  * Look-ups that find nothing return NULL with MAR_STORE_ERROR_NOT_FOUND, so
  * the caller can tell "not in the cache" (PATIENT_UNKNOWN, PRODUCT_UNKNOWN)
  * from a database failure. The find_ functions skip removed rows; the get_
