@@ -93,6 +93,7 @@ mar_patient_new (void)
 
   patient->active = TRUE;
   patient->weight_time = MAR_TIME_UNSET;
+  patient->identifiers = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_identifier_free);
   return patient;
 }
 
@@ -114,6 +115,7 @@ mar_patient_free (MarPatient *patient)
   g_free (patient->bed_name);
   g_free (patient->unit_id);
   g_free (patient->unit_name);
+  g_clear_pointer (&patient->identifiers, g_ptr_array_unref);
   g_free (patient);
 }
 
@@ -317,6 +319,7 @@ mar_staff_free (MarStaff *staff)
   g_free (staff->id);
   g_free (staff->badge);
   g_free (staff->name);
+  g_free (staff->version);
   g_free (staff);
 }
 
@@ -371,7 +374,120 @@ mar_administration_free (MarAdministration *administration)
   g_free (administration->bag_id);
   g_free (administration->product_id);
   g_free (administration->gtin);
+  g_free (administration->version);
+  g_free (administration->performer_id);
   g_free (administration);
+}
+
+MarIdentifier *
+mar_identifier_new (const char *system,
+                    const char *value,
+                    const char *type_code)
+{
+  MarIdentifier *identifier = g_new0 (MarIdentifier, 1);
+
+  identifier->system = g_strdup (system);
+  identifier->value = g_strdup (value);
+  identifier->type_code = g_strdup (type_code);
+  return identifier;
+}
+
+void
+mar_identifier_free (MarIdentifier *identifier)
+{
+  if (identifier == NULL)
+    return;
+  g_free (identifier->system);
+  g_free (identifier->value);
+  g_free (identifier->type_code);
+  g_free (identifier);
+}
+
+MarLocation *
+mar_location_new (void)
+{
+  return g_new0 (MarLocation, 1);
+}
+
+void
+mar_location_free (MarLocation *location)
+{
+  if (location == NULL)
+    return;
+  g_free (location->id);
+  g_free (location->version);
+  g_free (location->name);
+  g_free (location->part_of_id);
+  g_free (location->physical_type);
+  g_free (location->status);
+  g_free (location);
+}
+
+MarEncounter *
+mar_encounter_new (void)
+{
+  MarEncounter *encounter = g_new0 (MarEncounter, 1);
+
+  encounter->start = MAR_TIME_UNSET;
+  encounter->end = MAR_TIME_UNSET;
+  return encounter;
+}
+
+void
+mar_encounter_free (MarEncounter *encounter)
+{
+  if (encounter == NULL)
+    return;
+  g_free (encounter->id);
+  g_free (encounter->version);
+  g_free (encounter->patient_id);
+  g_free (encounter->status);
+  g_free (encounter->location_id);
+  g_free (encounter);
+}
+
+MarWeight *
+mar_weight_new (void)
+{
+  MarWeight *weight = g_new0 (MarWeight, 1);
+
+  weight->effective = MAR_TIME_UNSET;
+  return weight;
+}
+
+void
+mar_weight_free (MarWeight *weight)
+{
+  if (weight == NULL)
+    return;
+  g_free (weight->id);
+  g_free (weight->version);
+  g_free (weight->patient_id);
+  g_free (weight->status);
+  g_free (weight);
+}
+
+MarStaffRole *
+mar_staff_role_new (void)
+{
+  MarStaffRole *role = g_new0 (MarStaffRole, 1);
+
+  role->codes = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_coding_free);
+  role->active = TRUE;
+  return role;
+}
+
+void
+mar_staff_role_free (MarStaffRole *role)
+{
+  if (role == NULL)
+    return;
+  g_free (role->id);
+  g_free (role->version);
+  g_free (role->staff_id);
+  g_clear_pointer (&role->codes, g_ptr_array_unref);
+  g_free (role->location_id);
+  g_free (role);
 }
 
 void

@@ -91,6 +91,7 @@ typedef struct
   gint64       weight_time; /* when it was measured */
   gboolean     data_incomplete; /* new on the unit, full pull not finished (sync) */
   gboolean     data_rejected;   /* a resource of this patient is quarantined (sync) */
+  GPtrArray   *identifiers; /* (MarIdentifier) every identifier[] of the Patient, MRN and GSRN included */
 } MarPatient;
 
 typedef struct
@@ -103,7 +104,8 @@ typedef struct
 
 typedef struct
 {
-  char        *id;          /* Medication id; for a contained Medication "<owner id>#<contained id>" */
+  char        *id;          /* Medication id; for a contained Medication "<owner type>/<owner id>#<contained id>"
+                             * ("MedicationDispense/bag17#med1"): FHIR ids are unique per type only */
   char        *version;
   char        *gtin;        /* GTIN-14, or NULL */
   char        *ndc;         /* NDC as published (hyphens kept), or NULL */
@@ -221,6 +223,7 @@ typedef struct
   MarRole   role;
   gboolean  active;
   gboolean  removed;
+  char     *version;               /* meta.versionId, or NULL */
 } MarStaff;
 
 /* A dose or bag charted by any terminal or system: pulled
@@ -242,7 +245,70 @@ typedef struct
   MarQuantity  dose;            /* drug in this container (for partial doses), or the volume as charted */
   gboolean     partial;         /* one container of a dose given in several */
   gboolean     removed;
+  char        *version;         /* meta.versionId, or NULL */
+  MarQuantity  rate;            /* dosage.rateQuantity, or rateRatio as one quantity ("mL/h") */
+  char        *performer_id;    /* Practitioner who gave it (performer[] without a function, or "performer") */
 } MarAdministration;
+
+/* One identifier[] of a resource: the value with its system and, for
+ * patients, the v2-0203 type code ("MR", "SS"...). */
+typedef struct
+{
+  char *system;
+  char *value;
+  char *type_code;
+} MarIdentifier;
+
+/* A Location: a bed, a room, a ward or an infusion centre. */
+typedef struct
+{
+  char     *id;
+  char     *version;
+  char     *name;
+  char     *part_of_id;        /* Location.partOf: the room or unit a bed is in */
+  char     *physical_type;     /* location-physical-type code: bd, ro, wa, ... or NULL */
+  char     *status;            /* active | suspended | inactive, or NULL */
+  gboolean  removed;
+} MarLocation;
+
+/* An Encounter: where the patient is now (the bed of the in-progress one). */
+typedef struct
+{
+  char     *id;
+  char     *version;
+  char     *patient_id;
+  char     *status;            /* planned | arrived | triaged | in-progress | onleave | finished | cancelled | ... */
+  gint64    start;             /* period.start */
+  gint64    end;               /* period.end */
+  char     *location_id;       /* the current location[] (active, or the last one listed) */
+  gboolean  removed;
+} MarEncounter;
+
+/* A body weight Observation (LOINC 29463-7), converted to kg. */
+typedef struct
+{
+  char        *id;
+  char        *version;
+  char        *patient_id;
+  char        *status;         /* final | amended | corrected | preliminary | ... */
+  MarQuantity  weight;         /* in kg; unset when the observation has no value */
+  gint64       effective;      /* when it was measured */
+  gboolean     removed;
+} MarWeight;
+
+/* A PractitionerRole: which role a member of staff has, and where. The
+ * codes are mapped to MarRole when staff are read (the mapping is a
+ * setting, see mar-store.h). */
+typedef struct
+{
+  char      *id;
+  char      *version;
+  char      *staff_id;         /* PractitionerRole.practitioner */
+  GPtrArray *codes;            /* (MarCoding) every coding of PractitionerRole.code[] */
+  char      *location_id;      /* location[0] */
+  gboolean   active;
+  gboolean   removed;
+} MarStaffRole;
 
 MarCoding         *mar_coding_new               (const char *system,
                                                  const char *code,
@@ -283,6 +349,23 @@ MarRole            mar_role_from_string         (const char *role);
 MarAdministration *mar_administration_new       (void);
 void               mar_administration_free      (MarAdministration *administration);
 
+MarIdentifier     *mar_identifier_new           (const char *system,
+                                                 const char *value,
+                                                 const char *type_code);
+void               mar_identifier_free          (MarIdentifier *identifier);
+
+MarLocation       *mar_location_new             (void);
+void               mar_location_free            (MarLocation *location);
+
+MarEncounter      *mar_encounter_new            (void);
+void               mar_encounter_free           (MarEncounter *encounter);
+
+MarWeight         *mar_weight_new               (void);
+void               mar_weight_free              (MarWeight *weight);
+
+MarStaffRole      *mar_staff_role_new           (void);
+void               mar_staff_role_free          (MarStaffRole *role);
+
 void               mar_quantity_set             (MarQuantity *quantity,
                                                  double       value,
                                                  const char  *unit);
@@ -296,5 +379,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarDispense, mar_dispense_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarAllergy, mar_allergy_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarStaff, mar_staff_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarAdministration, mar_administration_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarIdentifier, mar_identifier_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarLocation, mar_location_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarEncounter, mar_encounter_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarWeight, mar_weight_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarStaffRole, mar_staff_role_free)
 
 G_END_DECLS

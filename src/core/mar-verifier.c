@@ -783,6 +783,7 @@ read_facts (MarVerifier    *self,
             GPtrArray     **order_products,
             GPtrArray     **allergies,
             GPtrArray     **administrations,
+            GPtrArray     **administration_products,
             GPtrArray     **bag_uses,
             GError        **error)
 {
@@ -806,6 +807,11 @@ read_facts (MarVerifier    *self,
       *administrations = mar_store_list_administrations (self->store, patient->id,
                                                          now - ADMINISTRATION_HISTORY_SECONDS, error);
       if (*administrations == NULL)
+        return FALSE;
+      *administration_products = mar_store_list_administration_products (self->store, patient->id,
+                                                                         now - ADMINISTRATION_HISTORY_SECONDS,
+                                                                         error);
+      if (*administration_products == NULL)
         return FALSE;
     }
 
@@ -832,11 +838,13 @@ mar_verifier_verify (MarVerifier   *self,
   g_autoptr(GPtrArray) order_products = NULL;
   g_autoptr(GPtrArray) allergies = NULL;
   g_autoptr(GPtrArray) administrations = NULL;
+  g_autoptr(GPtrArray) administration_products = NULL;
   g_autoptr(GPtrArray) bag_uses = NULL;
   g_autoptr(GPtrArray) borrowed_orders = NULL;
   g_autoptr(GPtrArray) borrowed_products = NULL;
   g_autoptr(GPtrArray) borrowed_allergies = NULL;
   g_autoptr(GPtrArray) borrowed_administrations = NULL;
+  g_autoptr(GPtrArray) borrowed_administration_products = NULL;
   g_autoptr(GPtrArray) borrowed_bag_uses = NULL;
   MarVerifyFacts facts = { 0 };
   const char *order_id;
@@ -858,7 +866,8 @@ mar_verifier_verify (MarVerifier   *self,
   if (!mar_store_begin_read (self->store, error))
     return NULL;
   ok = read_facts (self, patient_scan, product_scan, now, &facts,
-                   &orders, &order_products, &allergies, &administrations, &bag_uses, error);
+                   &orders, &order_products, &allergies, &administrations,
+                   &administration_products, &bag_uses, error);
   mar_store_rollback (self->store);
   if (!ok)
     return NULL;
@@ -867,6 +876,7 @@ mar_verifier_verify (MarVerifier   *self,
   borrowed_products = borrow_all (order_products);
   borrowed_allergies = borrow_all (allergies);
   borrowed_administrations = borrow_all (administrations);
+  borrowed_administration_products = borrow_all (administration_products);
   borrowed_bag_uses = borrow_all (bag_uses);
 
   facts.patient = patient_scan->kind == MAR_SCAN_KIND_WRISTBAND ? patient_scan->patient : NULL;
@@ -874,6 +884,7 @@ mar_verifier_verify (MarVerifier   *self,
   facts.order_products = borrowed_products;
   facts.allergies = borrowed_allergies;
   facts.administrations = borrowed_administrations;
+  facts.administration_products = borrowed_administration_products;
   facts.product = product_scan->product;
   facts.dispense = product_scan->kind == MAR_SCAN_KIND_BAG_LABEL ? product_scan->dispense : NULL;
   facts.bag_uses = borrowed_bag_uses;

@@ -1081,6 +1081,10 @@ typedef struct
   char                 *bag_id;
   const MarAdministration *open_infusion;
   Candidate            *chosen;
+  /* The patient's administrations as the rules read them (see
+   * normalize_administrations()), and the copies it made. */
+  GPtrArray            *administrations;
+  GPtrArray            *normalized;
 } Check;
 
 static gboolean
@@ -1914,7 +1918,7 @@ collect_partials (Check           *check,
                   gint64           prn_interval,
                   PartialGroup    *group)
 {
-  GPtrArray *administrations = check->facts->administrations;
+  GPtrArray *administrations = check->administrations;
   gint64 last_full = G_MININT64;
 
   memset (group, 0, sizeof *group);
@@ -2319,6 +2323,119 @@ order_dose_base (const Check     *check,
   return mar_unit_to_base (unit, order->dose.value);
 }
 
+/* RULES.md, DOSE_PARTIAL; FHIR-PROFILE.md (dosage.dose = volume infused):
+ * other terminals chart a container by the volume it gave. The drug it gave
+ * is its strength × that volume; a container that gave less than the
+ * ordered dose was one part of it, and the next container adds up. Such
+ * administrations are read as copies carrying the drug amount and the
+ * partial mark, so every rule (already given, partial sums, PRN counts)
+ * reads them alike. */
+static MarAdministration *
+normalized_administration (Check                   *check,
+                           const MarAdministration *a)
+{
+  const MarVerifyFacts *facts = check->facts;
+  const MarOrder *order = NULL;
+  const MarProduct *product = NULL;
+  IngredientSet set;
+  MarUnit volume_unit, dose_unit;
+  double volume_ml, ordered, content = 0;
+  gboolean found = FALSE;
+  MarAdministration *copy;
+
+  if (a->partial || !a->dose.set || a->product_id == NULL || a->order_id == NULL ||
+      facts->orders == NULL || facts->administration_products == NULL)
+    return NULL;
+  if (!mar_quantity_to_base (&a->dose, &volume_unit, &volume_ml) ||
+      volume_unit.dimension != MAR_DIMENSION_VOLUME || volume_unit.per_time != 0 ||
+      volume_unit.per_kg || volume_unit.per_volume != 0)
+    return NULL;
+
+  for (guint i = 0; i < facts->orders->len && order == NULL; i++)
+    {
+      const MarOrder *o = g_ptr_array_index (facts->orders, i);
+
+      if (g_strcmp0 (o->id, a->order_id) == 0)
+        order = o;
+    }
+  for (guint i = 0; i < facts->administration_products->len && product == NULL; i++)
+    {
+      const MarProduct *p = g_ptr_array_index (facts->administration_products, i);
+
+      if (g_strcmp0 (p->id, a->product_id) == 0)
+        product = p;
+    }
+  if (order == NULL || product == NULL)
+    return NULL;
+
+  ordered = order_dose_base (check, order, &dose_unit);
+  if (ordered <= 0 || dose_unit.dimension == MAR_DIMENSION_VOLUME)
+    return NULL;
+
+  product_ingredients (product, check->library, &set);
+  for (guint i = 0; i < set.n; i++)
+    {
+      MarUnit unit;
+      double base;
+
+      if (set.items[i].diluent ||
+          !ingredient_content (&set.items[i], product, set.n, TRUE, volume_ml, &unit, &base) ||
+          unit.dimension != dose_unit.dimension)
+        continue;
+      content += base;
+      found = TRUE;
+    }
+  if (!found ||
+      mar_quantity_compare_values (content,
+                                   ordered * (1 - mar_drug_library_get_dose_tolerance_percent (check->library) / 100)) >= 0)
+    return NULL;
+
+  copy = mar_administration_new ();
+  copy->id = g_strdup (a->id);
+  copy->source = g_strdup (a->source);
+  copy->patient_id = g_strdup (a->patient_id);
+  copy->order_id = g_strdup (a->order_id);
+  copy->order_version = g_strdup (a->order_version);
+  copy->status = g_strdup (a->status);
+  copy->start = a->start;
+  copy->end = a->end;
+  copy->due_time = a->due_time;
+  copy->bag_id = g_strdup (a->bag_id);
+  copy->product_id = g_strdup (a->product_id);
+  copy->gtin = g_strdup (a->gtin);
+  copy->removed = a->removed;
+  copy->partial = TRUE;
+  {
+    char unit[MAR_UNIT_MAX];
+
+    absolute_unit_code (order->dose.unit, unit, sizeof unit);
+    set_quantity_base (&copy->dose, unit, content);
+  }
+  return copy;
+}
+
+static void
+normalize_administrations (Check *check)
+{
+  GPtrArray *given = check->facts->administrations;
+
+  check->administrations = g_ptr_array_new ();
+  check->normalized = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_administration_free);
+  for (guint i = 0; given != NULL && i < given->len; i++)
+    {
+      const MarAdministration *a = g_ptr_array_index (given, i);
+      MarAdministration *copy = normalized_administration (check, a);
+
+      if (copy != NULL)
+        {
+          g_ptr_array_add (check->normalized, copy);
+          g_ptr_array_add (check->administrations, copy);
+        }
+      else
+        g_ptr_array_add (check->administrations, (gpointer) a);
+    }
+}
+
 static void
 check_time (Check     *check,
             Candidate *c)
@@ -2326,7 +2443,7 @@ check_time (Check     *check,
   MarVerdict *verdict = check->verdict;
   GTimeZone *tz = check->facts->time_zone;
   gint64 now = check->facts->now;
-  GPtrArray *administrations = check->facts->administrations;
+  GPtrArray *administrations = check->administrations;
   gint64 delta;
 
   if (!is_scheduled (c))
@@ -2444,7 +2561,7 @@ check_prn (Check     *check,
            Candidate *c,
            gint64     interval)
 {
-  GPtrArray *administrations = check->facts->administrations;
+  GPtrArray *administrations = check->administrations;
   gint64 now = check->facts->now;
   const MarAdministration *last = NULL;
   PartialGroup group;
@@ -2498,7 +2615,7 @@ check_max_per_period (Check     *check,
 {
   const MarOrder *order = c->order;
   const MarRatio *max = &order->max_dose_per_period;
-  GPtrArray *administrations = check->facts->administrations;
+  GPtrArray *administrations = check->administrations;
   gint64 now = check->facts->now;
   MarUnit max_unit, period_unit, dose_unit;
   double max_base, period_base, dose, total = 0;
@@ -2565,7 +2682,7 @@ static void
 check_still_infusing (Check     *check,
                       Candidate *c)
 {
-  GPtrArray *administrations = check->facts->administrations;
+  GPtrArray *administrations = check->administrations;
 
   if (!mar_order_is_continuous (c->order) || administrations == NULL)
     return;
@@ -2630,6 +2747,7 @@ mar_verify (const MarVerifyFacts *facts)
   check_patient_flags (&check);
   check_dispense_patient (&check);
   check_expiry (&check);
+  normalize_administrations (&check);
 
   if (check.product != NULL)
     {
@@ -2692,6 +2810,8 @@ mar_verify (const MarVerifyFacts *facts)
   check_sync (&check);
 
   g_free (check.bag_id);
+  g_ptr_array_unref (check.administrations);
+  g_ptr_array_unref (check.normalized);
   return verdict_finish (check.verdict);
 }
 

@@ -115,6 +115,10 @@ typedef struct
   GPtrArray             *administrations;   /* (const MarAdministration *) the patient's, any terminal,
                                              * the last 72 h + every in-progress / on-hold one: doses
                                              * already given, partial containers, PRN history, running bags */
+  /* The products the administrations name (MarAdministration.product_id),
+   * catalog or contained: what each charted container held. Other
+   * terminals chart a container by the volume it gave (FHIR-PROFILE.md). */
+  GPtrArray             *administration_products; /* (const MarProduct *) */
 
   /* The product scanned: a catalog product (GTIN), or a pharmacy bag's
    * dispense with the product it names (its contained Medication,

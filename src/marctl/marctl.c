@@ -119,6 +119,17 @@ marctl_parse_at (MarctlContext *ctx,
   return TRUE;
 }
 
+char *
+marctl_unescape_scan (const char *text)
+{
+  static const char * const gs_forms[] = { "\\x1d", "\\x1D", "\\u001d", "\\u001D", "<GS>" };
+  GString *out = g_string_new (text);
+
+  for (guint i = 0; i < G_N_ELEMENTS (gs_forms); i++)
+    g_string_replace (out, gs_forms[i], "\x1d", 0);
+  return g_string_free (out, FALSE);
+}
+
 static void
 print_usage (FILE *stream)
 {
@@ -191,9 +202,15 @@ main (int   argc,
               return MARCTL_EXIT_USAGE;
             }
           if (is_db)
-            g_set_str (&db_option, value);
+            {
+              g_free (db_option);
+              db_option = g_strdup (value);
+            }
           else
-            g_set_str (&ctx.config_path, value);
+            {
+              g_free (ctx.config_path);
+              ctx.config_path = g_strdup (value);
+            }
           first++;
           continue;
         }

@@ -62,6 +62,10 @@ void        marctl_print_error         (const char    *format,
 /* Prints one JSON value on stdout, pretty, followed by a newline. */
 void        marctl_print_json          (JsonNode      *node);
 
+/* A scan as given on the command line: the text "\x1d" (or "\u001d",
+ * "<GS>") stands for the GS separator a shell cannot easily pass. */
+char       *marctl_unescape_scan       (const char    *text);
+
 /* The --at argument: ISO 8601, no offset meaning the unit's zone; now when NULL. */
 gboolean    marctl_parse_at            (MarctlContext *ctx,
                                         const char    *at,

@@ -22,7 +22,7 @@ test_default_loads (void)
   const MarTimeWindows *w;
 
   g_assert_cmpint (mar_drug_library_get_format_version (library), ==, 1);
-  g_assert_cmpstr (mar_drug_library_get_version (library), ==, "2026.1");
+  g_assert_cmpstr (mar_drug_library_get_version (library), ==, "2026.2");
   g_assert_cmpstr (mar_drug_library_get_name (library), ==, "Bedside MAR default drug library");
 
   /* RULES.md defaults. */
@@ -368,7 +368,7 @@ test_validation_errors (void)
     { edit_iv_routes_object, MAR_DRUG_LIBRARY_ERROR_INVALID, "iv_routes: must be a list" },
     { edit_coding_no_code, MAR_DRUG_LIBRARY_ERROR_INVALID, "iv_routes[0].code: missing" },
     { edit_coding_typo, MAR_DRUG_LIBRARY_ERROR_INVALID, "iv_routes[1].sytem: unknown key" },
-    { edit_coding_string, MAR_DRUG_LIBRARY_ERROR_INVALID, "non_iv_forms[3]: must be a coding" },
+    { edit_coding_string, MAR_DRUG_LIBRARY_ERROR_INVALID, "non_iv_forms[11]: must be a coding" },
     { edit_window_zero, MAR_DRUG_LIBRARY_ERROR_INVALID, "time_windows.daily_minutes: must be a whole number from 1 to 720" },
     { edit_window_fraction, MAR_DRUG_LIBRARY_ERROR_INVALID, "time_windows.frequent_minutes: must be a whole number" },
     { edit_window_typo, MAR_DRUG_LIBRARY_ERROR_INVALID, "time_windows.stat_minutes: unknown key" },
