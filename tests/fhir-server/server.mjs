@@ -40,8 +40,8 @@ const USAGE = `usage: server.mjs --cert FILE --key FILE [options]
   --oauth-client-id ID     enable POST /oauth2/token (client_credentials) for ID
   --oauth-secret-file FILE the client's secret (required with --oauth-client-id)
   --token-lifetime S       lifetime of issued tokens in seconds (default 3600)
-  --seed FILE              load a Bundle (transaction, batch or collection) at start;
-                           may be repeated
+  --seed FILE              load a Bundle (transaction, batch, collection, searchset)
+                           or an .ndjson file at start; may be repeated
   --state FILE             append every committed change to FILE and replay it at
                            start (survives a kill; seeds are skipped if it exists)
   --page-size N            default _count (default 20; at most 1000)
@@ -220,8 +220,17 @@ const router = new FhirRouter();
 // ---------------------------------------------------------------------------
 // Seeding and replay
 
-async function loadBundleFile(file) {
-  const bundle = JSON.parse(readFileSync(file, 'utf8'));
+async function loadSeedFile(file) {
+  const text = readFileSync(file, 'utf8');
+  if (file.endsWith('.ndjson')) {
+    // Bulk data (FHIR Bulk Data Access): one resource per line, ids kept.
+    const entry = text.split('\n').filter((l) => l.trim()).map((l) => ({ resource: JSON.parse(l) }));
+    return loadBundle(file, { resourceType: 'Bundle', type: 'collection', entry });
+  }
+  return loadBundle(file, JSON.parse(text));
+}
+
+async function loadBundle(file, bundle) {
   if (bundle.resourceType !== 'Bundle') {
     throw new Error(`${file}: not a Bundle`);
   }
@@ -262,7 +271,7 @@ async function loadSeeds() {
   repo.validating = false;
   try {
     for (const file of opts.seeds) {
-      await loadBundleFile(file);
+      await loadSeedFile(file);
     }
   } finally {
     repo.validating = wasValidating;

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "mar-http.h"
+#include "mar-time.h"
 
 /* ------------------------------------------------------------------------ */
 /* The fake clock                                                           */
@@ -74,6 +75,7 @@ typedef struct
   gboolean    oauth;
   guint       token_lifetime;
   gboolean    journal;
+  const char *seed;         /* a file under tests/data/shared */
 } ServerOptions;
 
 static const ServerOptions plain_server = { 0 };
@@ -83,6 +85,9 @@ static const ServerOptions mtls_server = { .mtls = TRUE };
 static const ServerOptions bearer_server = { .bearer = TRUE };
 static const ServerOptions oauth_server = { .oauth = TRUE, .token_lifetime = 120 };
 static const ServerOptions journal_server = { .journal = TRUE };
+static const ServerOptions seeded_server = {
+  .seed = "fhir-r4/synthea-bulk-10-patients/Patient.000.ndjson",
+};
 
 #define BEARER_TOKEN   "tok-3f9a1c0d5e7b"
 #define OAUTH_CLIENT   "bedside terminal 01"
@@ -236,6 +241,11 @@ start_server (Fixture *f,
     {
       g_ptr_array_add (argv, g_strdup ("--state"));
       g_ptr_array_add (argv, path_in (f, "state.ndjson"));
+    }
+  if (o->seed != NULL)
+    {
+      g_ptr_array_add (argv, g_strdup ("--seed"));
+      g_ptr_array_add (argv, g_test_build_filename (G_TEST_DIST, "data", "shared", o->seed, NULL));
     }
   g_ptr_array_add (argv, NULL);
 
@@ -1575,6 +1585,141 @@ test_rest_transaction (Fixture       *f,
                                  "urn:ietf:rfc:3986|" ADMINISTRATION_UUID), ==, 1);
 }
 
+/* Reads every page of @target; returns the resources' ids in order and
+ * the newest meta.lastUpdated (the server's clock) in @newest. */
+static GPtrArray *
+read_all_pages (MarHttpClient *client,
+                const char    *target,
+                char         **newest)
+{
+  GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *next = g_strdup (target);
+
+  while (next != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(MarHttpResponse) page = mar_http_client_get (client, next, NULL, NULL, &error);
+      JsonObject *bundle;
+      const char *link;
+
+      g_assert_no_error (error);
+      bundle = json_node_get_object (page->json);
+      g_assert_cmpstr (json_object_get_string_member (bundle, "type"), ==, "searchset");
+      if (json_object_has_member (bundle, "entry"))
+        {
+          JsonArray *entries = json_object_get_array_member (bundle, "entry");
+
+          for (guint i = 0; i < json_array_get_length (entries); i++)
+            {
+              JsonObject *resource = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                                    "resource");
+              const char *updated = json_object_get_string_member (json_object_get_object_member (resource, "meta"),
+                                                                   "lastUpdated");
+
+              g_ptr_array_add (ids, g_strdup (json_object_get_string_member (resource, "id")));
+              if (newest != NULL && (*newest == NULL || strcmp (updated, *newest) > 0))
+                {
+                  g_free (*newest);
+                  *newest = g_strdup (updated);
+                }
+            }
+        }
+      link = mar_http_bundle_get_next_link (page->json);
+      g_free (next);
+      next = g_strdup (link);
+    }
+  return ids;
+}
+
+static void
+test_rest_seeded_incremental (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(MarHttpClient) client = default_client (f);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) changed = NULL;
+  g_autofree char *newest = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *created = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  gint64 watermark;
+
+  /* The full first load, in pages. */
+  all = read_all_pages (client, "Patient?_sort=_lastUpdated&_count=5", &newest);
+  g_assert_cmpuint (all->len, ==, 13);
+
+  /* Then the incremental pull: from the watermark less five minutes
+   * (FHIR-PROFILE.md), on the server's clock. */
+  created = create_patient (client, "MRN-NEW-1");
+  g_assert_true (mar_time_parse_fhir (newest, utc, &watermark, NULL, NULL));
+  since = mar_time_format_utc (watermark - 5 * 60);
+  escaped = g_uri_escape_string (since, NULL, FALSE);
+  {
+    g_autofree char *target = g_strdup_printf ("Patient?_lastUpdated=ge%s&_sort=_lastUpdated&_count=5", escaped);
+
+    changed = read_all_pages (client, target, NULL);
+  }
+  /* The seeds were stamped at start, within the overlap: all come again,
+   * and the new one last. */
+  g_assert_cmpuint (changed->len, ==, 14);
+  g_assert_cmpstr (g_ptr_array_index (changed, 13), ==, created);
+}
+
+static void
+test_rest_history_deletions (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(MarHttpClient) client = default_client (f);
+  g_autoptr(MarHttpResponse) history = NULL;
+  g_autoptr(MarHttpResponse) first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *removed = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *read = NULL;
+  JsonArray *entries;
+  gboolean saw_delete = FALSE;
+
+  first = mar_http_client_get (client, "metadata", NULL, NULL, &error);
+  g_assert_no_error (error);
+  since = mar_time_format_utc (first->date - 60);
+  kept = create_patient (client, "MRN-KEPT");
+  removed = create_patient (client, "MRN-REMOVED");
+  body = g_strdup_printf ("{\"type\":\"Patient\",\"id\":\"%s\"}", removed);
+  reply = admin (f, "POST", "delete", body);
+
+  /* Deletions do not show in searches; the type's history has them. */
+  target = g_strdup_printf ("Patient/_history?_since=%s", since);
+  history = mar_http_client_get (client, target, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (response_string (history, "type"), ==, "history");
+  entries = json_object_get_array_member (json_node_get_object (history->json), "entry");
+  g_assert_cmpuint (json_array_get_length (entries), ==, 3);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      JsonObject *request = json_object_get_object_member (entry, "request");
+
+      if (g_str_equal (json_object_get_string_member (request, "method"), "DELETE"))
+        {
+          g_autofree char *url = g_strdup_printf ("Patient/%s", removed);
+
+          g_assert_cmpstr (json_object_get_string_member (request, "url"), ==, url);
+          g_assert_false (json_object_has_member (entry, "resource"));
+          saw_delete = TRUE;
+        }
+    }
+  g_assert_true (saw_delete);
+
+  /* Reading it now: gone (410), which the client reports as not found. */
+  read = g_strdup_printf ("Patient/%s", removed);
+  assert_get_fails (f, client, read, MAR_HTTP_ERROR_NOT_FOUND);
+}
+
 /* ------------------------------------------------------------------------ */
 /* OperationOutcome                                                         */
 
@@ -1625,7 +1770,7 @@ main (int   argc,
 {
   g_autofree char *missing = NULL;
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
   /* The server is killed on purpose in some tests. */
   signal (SIGPIPE, SIG_IGN);
 
@@ -1692,6 +1837,8 @@ main (int   argc,
   add ("/sync/http/rest/foreign-link-refused", &plain_server, test_rest_foreign_link_refused);
   add ("/sync/http/rest/date-header", &plain_server, test_rest_date_header);
   add ("/sync/http/rest/transaction", &plain_server, test_rest_transaction);
+  add ("/sync/http/rest/seeded-incremental", &seeded_server, test_rest_seeded_incremental);
+  add ("/sync/http/rest/history-deletions", &plain_server, test_rest_history_deletions);
 
   return g_test_run ();
 }
