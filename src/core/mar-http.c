@@ -1356,7 +1356,7 @@ static JsonNode *
 parse_json_object (GBytes  *bytes,
                    GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);

@@ -426,6 +426,7 @@ const FAULT_KINDS = new Set([
   'truncate', // process, then send half the body (full Content-Length) and drop the connection
   'malformed', // process, then answer 200 with a body that is not valid JSON
   'wrong-content-type', // answer 200 with an HTML page (a proxy's error page); nothing processed
+  'body', // answer `status` (default 200) with `contentType` and the text `body`; nothing processed
   'huge', // answer 200 with a valid JSON body of `bytes` bytes (chunked if `chunked`)
   'kill', // SIGKILL the server before processing
   'kill-after-commit', // process and commit, then SIGKILL the server before answering
@@ -956,6 +957,17 @@ async function handle(req, res) {
     logEntry.status = 200;
     res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': html.length, Date: dateHeader() });
     res.end(html);
+    return;
+  }
+  if (fault?.kind === 'body') {
+    const text = String(fault.body ?? '');
+    logEntry.status = fault.status ?? 200;
+    res.writeHead(logEntry.status, {
+      'Content-Type': fault.contentType ?? FHIR_JSON,
+      'Content-Length': Buffer.byteLength(text),
+      Date: dateHeader(),
+    });
+    res.end(text);
     return;
   }
   if (fault?.kind === 'huge') {

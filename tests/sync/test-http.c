@@ -1334,6 +1334,40 @@ test_fault_wrong_content_type (Fixture       *f,
 }
 
 static void
+test_fault_not_a_resource (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(MarHttpClient) client = default_client (f);
+  g_autoptr(GString) deep = g_string_new ("{\"kind\":\"body\",\"body\":\"");
+
+  /* Nesting far deeper than any FHIR resource: refused before parsing. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_c (deep, '[');
+  g_string_append (deep, "\"}");
+  inject (f, deep->str);
+  assert_get_fails (f, client, "Patient", MAR_HTTP_ERROR_BAD_RESPONSE);
+
+  /* JSON, but not a resource. */
+  inject (f, "{\"kind\":\"body\",\"body\":\"[1, 2, 3]\"}");
+  assert_get_fails (f, client, "Patient", MAR_HTTP_ERROR_BAD_RESPONSE);
+
+  /* A 2xx with no body at all is fine (Prefer: return=minimal servers). */
+  inject (f, "{\"kind\":\"body\",\"status\":201,\"body\":\"\"}");
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(MarHttpResponse) response = mar_http_client_get (client, "Patient", NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (response->status, ==, 201);
+    g_assert_null (response->json);
+  }
+
+  /* An error page from a proxy: the status decides, the body is ignored. */
+  inject (f, "{\"kind\":\"body\",\"status\":502,\"contentType\":\"text/html\",\"body\":\"<h1>Bad gateway</h1>\"}");
+  assert_get_fails (f, client, "Patient", MAR_HTTP_ERROR_SERVER);
+}
+
+static void
 test_fault_oversized (Fixture       *f,
                       gconstpointer  data)
 {
@@ -1431,6 +1465,18 @@ test_rest_if_none_exist (Fixture       *f,
   g_assert_cmpstr (second->version_id, ==, first->version_id);
   g_assert_cmpint (server_count (f, "MedicationAdministration",
                                  "urn:ietf:rfc:3986|" ADMINISTRATION_UUID), ==, 1);
+
+  /* The same search in a URL, its value percent-encoded or not. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *value = i == 0 ? g_strdup ("urn:ietf:rfc:3986|" ADMINISTRATION_UUID)
+                                      : g_uri_escape_string ("urn:ietf:rfc:3986|" ADMINISTRATION_UUID, NULL, FALSE);
+      g_autofree char *target = g_strdup_printf ("MedicationAdministration?identifier=%s", value);
+      g_autoptr(MarHttpResponse) found = mar_http_client_get (client, target, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (json_object_get_int_member (json_node_get_object (found->json), "total"), ==, 1);
+    }
 }
 
 static void
@@ -1873,6 +1919,7 @@ main (int   argc,
   add ("/sync/http/fault/truncated", &plain_server, test_fault_truncated);
   add ("/sync/http/fault/malformed-json", &plain_server, test_fault_malformed_json);
   add ("/sync/http/fault/wrong-content-type", &plain_server, test_fault_wrong_content_type);
+  add ("/sync/http/fault/not-a-resource", &plain_server, test_fault_not_a_resource);
   add ("/sync/http/fault/oversized", &plain_server, test_fault_oversized);
   add ("/sync/http/fault/connect-refused", &plain_server, test_fault_connect_refused);
   add ("/sync/http/fault/killed-after-commit", &journal_server, test_fault_killed_after_commit);
