@@ -375,4 +375,36 @@ static const char * const mar_store_migrations[] = {
   "CREATE INDEX administrations_by_status ON administrations (patient_id, status);"
   "CREATE INDEX administrations_by_bag ON administrations (bag_id) WHERE bag_id IS NOT NULL;"
   "CREATE INDEX administrations_by_order ON administrations (order_id) WHERE order_id IS NOT NULL;",
+
+  /* 1 → 2: the outbox (issue 4 fills it in the same transaction as each
+   * recorded action; issue 6 pushes it). Rows are never deleted: a pushed
+   * entry stays as the proof of what was sent, and when. */
+  "CREATE TABLE outbox ("
+  "  seq             INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  entry_uuid      TEXT NOT NULL UNIQUE,"
+  "  resource_uuid   TEXT NOT NULL,"
+  "  resource_type   TEXT NOT NULL,"
+  "  operation       TEXT NOT NULL CHECK (operation IN ('create', 'update')),"
+  "  depends_on      TEXT,"
+  "  patient_id      TEXT,"
+  "  resource_json   TEXT NOT NULL,"
+  "  state           TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),"
+  "  attempts        INTEGER NOT NULL DEFAULT 0,"
+  "  next_attempt    INTEGER NOT NULL DEFAULT 0,"
+  "  last_error      TEXT,"
+  "  created_at      INTEGER NOT NULL,"
+  "  sent_at         INTEGER"
+  ") STRICT;"
+  "CREATE INDEX outbox_pending ON outbox (state, seq) WHERE state <> 'sent';"
+  "CREATE INDEX outbox_by_resource ON outbox (resource_uuid, seq);"
+  "CREATE INDEX outbox_by_patient ON outbox (patient_id, state) WHERE patient_id IS NOT NULL;"
+  /* What the server calls each resource we created, for the PUT of a
+   * later update (If-Match on its version). */
+  "CREATE TABLE pushed_resources ("
+  "  resource_uuid   TEXT PRIMARY KEY NOT NULL,"
+  "  resource_type   TEXT NOT NULL,"
+  "  server_id       TEXT NOT NULL,"
+  "  server_version  TEXT,"
+  "  pushed_at       INTEGER NOT NULL"
+  ") STRICT, WITHOUT ROWID;",
 };

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "mar-store.h"
+#include "mar-store-private.h"
 #include "mar-store-schema.h"
 
 struct _MarStore
@@ -45,16 +46,12 @@ G_DEFINE_TYPE (MarStore, mar_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (mar-store-error-quark, mar_store_error)
 
 /* A cached statement is reset, not finalized, when it goes out of scope. */
-typedef sqlite3_stmt MarStmt;
-
-static void
+void
 mar_stmt_release (MarStmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarStmt, mar_stmt_release)
 
 static gint64
 now_seconds (void)
@@ -212,6 +209,60 @@ store_exec (MarStore    *self,
   if (stmt == NULL)
     return FALSE;
   return store_run (self, stmt, error);
+}
+
+/* Private API for the other modules of the core (mar-store-private.h). */
+
+MarStmt *
+mar_store_prepare (MarStore    *self,
+                   const char  *sql,
+                   GError     **error)
+{
+  g_return_val_if_fail (MAR_IS_STORE (self), NULL);
+  return store_prepare (self, sql, error);
+}
+
+int
+mar_store_step (MarStore      *self,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  g_return_val_if_fail (MAR_IS_STORE (self), -1);
+  return store_step (self, stmt, error);
+}
+
+gboolean
+mar_store_run (MarStore      *self,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  g_return_val_if_fail (MAR_IS_STORE (self), FALSE);
+  return store_run (self, stmt, error);
+}
+
+gboolean
+mar_store_exec (MarStore    *self,
+                const char  *sql,
+                GError     **error)
+{
+  g_return_val_if_fail (MAR_IS_STORE (self), FALSE);
+  return store_exec (self, sql, error);
+}
+
+void
+mar_store_set_sqlite_error (MarStore  *self,
+                            int        rc,
+                            GError   **error)
+{
+  g_return_if_fail (MAR_IS_STORE (self));
+  store_set_error (self, rc, error);
+}
+
+sqlite3 *
+mar_store_get_handle (MarStore *self)
+{
+  g_return_val_if_fail (MAR_IS_STORE (self), NULL);
+  return self->db;
 }
 
 static void
