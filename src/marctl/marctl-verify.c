@@ -102,8 +102,10 @@ marctl_verify_run (MarctlContext *ctx,
   gint64 now;
   int status = MARCTL_EXIT_OK;
   GOptionEntry entries[] = {
-    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("What the wristband scan delivered (GS as \\x1d, or the configured replacement)"), "SCAN" },
-    { "product", 0, 0, G_OPTION_ARG_STRING, &product, N_("What the bag or product scan delivered"), "SCAN" },
+    /* FILENAME: the bytes as given, so a scan that is not UTF-8 reaches the
+     * parser (BARCODE_INVALID) instead of failing option parsing. */
+    { "patient", 0, 0, G_OPTION_ARG_FILENAME, &patient, N_("What the wristband scan delivered (GS as \\x1d, or the configured replacement)"), "SCAN" },
+    { "product", 0, 0, G_OPTION_ARG_FILENAME, &product, N_("What the bag or product scan delivered"), "SCAN" },
     { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_("Verify at this time (ISO 8601; no offset: the unit's time zone). Default: now"), "TIME" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { "patient-keyed", 0, 0, G_OPTION_ARG_NONE, &patient_keyed, N_("The wristband was typed, not scanned"), NULL },
