@@ -243,7 +243,7 @@ test_verify_unreadable_scans (Fixture       *f,
     "(01)00614141100102(17)301231",                       /* check digit */
     "(01)00614141100101(17)261332",                       /* month 13 */
     "]d2010061414110010117",                              /* truncated */
-    "\xff\xfe" "0061",                                    /* not UTF-8 */
+    "\377\3760061",                                      /* not UTF-8 */
     "(99",                                                /* malformed brackets */
   };
 
