@@ -22,6 +22,7 @@
 static const MarctlCommand commands[] = {
   { "import", N_("Load a FHIR R4 Bundle or NDJSON file into the cache"), marctl_import_run },
   { "verify", N_("Verify a wristband and a product scan (the five rights)"), marctl_verify_run },
+  { "library", N_("Show, check or install the local drug library"), marctl_library_run },
 };
 
 void
