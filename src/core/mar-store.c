@@ -3000,6 +3000,8 @@ static const struct
   { "http://terminology.hl7.org/CodeSystem/practitioner-role|ict", MAR_ROLE_IT },
   { "urn:bedside-mar:role|nurse", MAR_ROLE_NURSE },
   { "urn:bedside-mar:role|charge", MAR_ROLE_CHARGE_NURSE },
+  /* The demo ward's and docs/fhir-import.md's spelling. */
+  { "urn:bedside-mar:role|charge-nurse", MAR_ROLE_CHARGE_NURSE },
   { "urn:bedside-mar:role|it", MAR_ROLE_IT },
 };
 
