@@ -153,15 +153,6 @@ node_take_object (JsonObject *object)
   return node;
 }
 
-static JsonNode *
-node_take_array (JsonArray *array)
-{
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-
-  json_node_take_array (node, array);
-  return node;
-}
-
 static void
 set_string (JsonObject *object,
             const char *name,

@@ -218,6 +218,7 @@ static const MarTerm override_clock_skew[] = {
 };
 
 #define LIST(array) { array, G_N_ELEMENTS (array) }
+#define TERMS(array) array, G_N_ELEMENTS (array)
 
 static const struct
 {
@@ -265,17 +266,17 @@ static const struct
   const MarTerm *terms;
   guint          n_terms;
 } override_lists[] = {
-  { "TIME_EARLY", LIST (override_time_early) },
-  { "TIME_LATE", LIST (override_time_late) },
-  { "DOSE_PARTIAL", LIST (override_dose_partial) },
-  { "RATE_MISMATCH", LIST (override_rate) },
-  { "RATE_ABOVE_SOFT_LIMIT", LIST (override_rate) },
-  { "RATE_BELOW_SOFT_LIMIT", LIST (override_rate) },
-  { "PRN_TOO_SOON", LIST (override_prn_too_soon) },
-  { "ALLERGY", LIST (override_allergy) },
-  { "ALLERGY_UNVERIFIED", LIST (override_allergy_unverified) },
-  { "CACHE_STALE", LIST (override_cache_stale) },
-  { "CLOCK_SKEW", LIST (override_clock_skew) },
+  { "TIME_EARLY", TERMS (override_time_early) },
+  { "TIME_LATE", TERMS (override_time_late) },
+  { "DOSE_PARTIAL", TERMS (override_dose_partial) },
+  { "RATE_MISMATCH", TERMS (override_rate) },
+  { "RATE_ABOVE_SOFT_LIMIT", TERMS (override_rate) },
+  { "RATE_BELOW_SOFT_LIMIT", TERMS (override_rate) },
+  { "PRN_TOO_SOON", TERMS (override_prn_too_soon) },
+  { "ALLERGY", TERMS (override_allergy) },
+  { "ALLERGY_UNVERIFIED", TERMS (override_allergy_unverified) },
+  { "CACHE_STALE", TERMS (override_cache_stale) },
+  { "CLOCK_SKEW", TERMS (override_clock_skew) },
 };
 
 static const MarTerm *
