@@ -34,6 +34,11 @@ gboolean  mar_audit_queue_head  (MarStore       *store,
                                  gint64          now,
                                  gint64         *outbox_seq,
                                  GError        **error);
+/* (element-type MarAuditEntry) the entries of one bag (infusion_id),
+ * oldest first. */
+GPtrArray *mar_audit_list_infusion_entries (MarStore  *store,
+                                            gint64     infusion_id,
+                                            GError   **error);
 /* Commits the outermost transaction, then brings the head file up to date.
  * Once the commit succeeded the action is recorded: a head file that
  * cannot be written is logged (it lags, which verify accepts) and TRUE is

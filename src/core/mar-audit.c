@@ -374,6 +374,31 @@ mar_audit_list_entries (MarStore  *store,
   return g_steal_pointer (&entries);
 }
 
+GPtrArray *
+mar_audit_list_infusion_entries (MarStore  *store,
+                                 gint64     infusion_id,
+                                 GError   **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_audit_entry_free);
+  g_autoptr(MarStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (MAR_IS_STORE (store), NULL);
+
+  stmt = mar_store_prepare (store,
+                            "SELECT " ENTRY_COLUMNS " FROM record_entries "
+                            "WHERE infusion_id = ?1 ORDER BY seq",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, infusion_id);
+  while ((rc = mar_store_step (store, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (entries, read_entry (stmt));
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&entries);
+}
+
 gboolean
 mar_audit_get_head (MarStore  *store,
                     gint64    *seq,

@@ -774,8 +774,8 @@ adverse_event (MarStore              *store,
                           : concept (SYSTEM_AE_SERIOUSNESS, "Non-serious", "Non-serious"));
   json_object_set_member (resource, "severity",
                           concept (SYSTEM_AE_SEVERITY, life_threatening ? "severe" : severity,
-                                   life_threatening ? "Severe" : mar_term_get_label (
-                                     mar_vocabulary_lookup (MAR_VOCABULARY_SEVERITY, severity))));
+                                   life_threatening ? "Severe"
+                                   : mar_vocabulary_lookup (MAR_VOCABULARY_SEVERITY, severity)->label));
   if (outcome != NULL)
     json_object_set_member (resource, "outcome",
                             concept (SYSTEM_AE_OUTCOME, outcome,

@@ -1,4 +1,4 @@
-/* mar-record-private.h — what mar-record.c and mar-record-fhir.c share
+/* mar-record-private.h — what the record's source files share
  *
  * Copyright 2026 The Bedside MAR developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,9 +8,29 @@
 
 #include "mar-audit.h"
 #include "mar-infusion.h"
+#include "mar-record.h"
 #include "mar-store.h"
+#include "mar-vocabulary.h"
 
 G_BEGIN_DECLS
+
+struct _MarRecord
+{
+  GObject          parent_instance;
+  MarVerifier     *verifier;
+  MarStore        *store;
+  GTimeZone       *time_zone;
+  MarDrugLibrary  *library;
+};
+
+struct _MarRecordCheck
+{
+  gatomicrefcount  ref_count;
+  GPtrArray       *items;             /* (MarCheckItem) */
+  GPtrArray       *missing;           /* (MarCheckItem, borrowed from items) */
+  MarVerification *verification;      /* nullable */
+  gint64           open_infusion;
+};
 
 /* Entry kinds (docs/record.md, Entry kinds). */
 #define MAR_ENTRY_BAG_PREPARED     "bag-prepared"
@@ -73,6 +93,140 @@ JsonNode   *mar_record_mark_entered_in_error (JsonNode        *resource);
  * once the target is pushed). */
 JsonNode   *mar_record_identifier_reference (const char       *resource_type,
                                              const char       *uuid);
+
+/* The check of an action (mar-record.c). */
+MarRecordCheck *mar_record_check_new       (void);
+/* Adds a finding; returns it (owned by the check). */
+MarCheckItem   *mar_record_check_add       (MarRecordCheck *check,
+                                            const char     *code,
+                                            MarSeverity     severity,
+                                            MarRight        right,
+                                            const char     *message);
+/* Adds every finding of @verdict. */
+void            mar_record_check_add_verdict (MarRecordCheck   *check,
+                                              const MarVerdict *verdict);
+/* Gives each warning the override reason in @context; a warning without
+ * one is listed as missing. FALSE with MAR_RECORD_ERROR_INVALID for a
+ * reason that is not on the warning's list, or "other" without a comment. */
+gboolean        mar_record_check_apply_overrides (MarRecordCheck          *check,
+                                                  const MarRecordContext  *context,
+                                                  GError                 **error);
+/* Sorts worst first and turns a block or a missing reason into
+ * MAR_RECORD_ERROR_BLOCKED / OVERRIDE_REQUIRED. */
+gboolean        mar_record_check_settle    (MarRecordCheck  *check,
+                                            GError         **error);
+
+/* One action in progress (mar-record.c): the write transaction, the time
+ * checks, the entries it appends, the outbox entries they queue. */
+typedef struct
+{
+  MarRecord               *record;
+  const MarRecordContext  *context;
+  gint64                   at;          /* clinical time */
+  gint64                   now;         /* entry time */
+  GArray                  *entries;     /* (gint64) seqs appended */
+  GArray                  *outbox;      /* (gint64) outbox seqs queued */
+  gboolean                 open;
+} MarRecordAction;
+
+/* Checks the performer (a nurse or charge nurse, signed in) and the time
+ * (not in the future), and opens the write transaction. */
+gboolean    mar_record_action_begin      (MarRecord               *self,
+                                          const MarRecordContext  *context,
+                                          MarRecordAction         *action,
+                                          GError                 **error);
+void        mar_record_action_clear      (MarRecordAction         *action);
+/* Appends one entry (its payload made canonical), with the late-entry
+ * variance when it is documented late. */
+gboolean    mar_record_action_append     (MarRecordAction         *action,
+                                          const char              *kind,
+                                          gint64                   infusion_id,
+                                          const char              *patient_id,
+                                          const char              *witness_id,
+                                          gint64                   corrects_seq,
+                                          JsonNode                *payload,
+                                          gint64                  *seq,
+                                          GError                 **error);
+gboolean    mar_record_action_add_variance (MarRecordAction       *action,
+                                            gint64                 entry_seq,
+                                            const char            *kind,
+                                            const char            *code,
+                                            const char            *reason,
+                                            const char            *comment,
+                                            gint64                 minutes,
+                                            const char            *patient_id,
+                                            gint64                 infusion_id,
+                                            GError               **error);
+/* Replays the bag, writes its projection, queues its FHIR resources and
+ * the chain head, commits and moves the head file. @infusion (nullable)
+ * receives the bag as recorded. */
+gboolean    mar_record_action_finish     (MarRecordAction         *action,
+                                          gint64                   infusion_id,
+                                          MarInfusion            **infusion,
+                                          GError                 **error);
+/* The bag's entries replayed, refusing @kind_of_action when its state does
+ * not allow it or when the clinical time is before the bag's latest entry. */
+MarInfusion *mar_record_action_load_bag  (MarRecordAction         *action,
+                                          gint64                   infusion_id,
+                                          MarInfusionAction        kind_of_action,
+                                          GPtrArray              **entries,
+                                          GError                 **error);
+/* The witness rule (RULES.md WITNESS_REQUIRED): adds WITNESS_MISSING to
+ * @check when @required and there is no valid witness. FALSE with
+ * MAR_RECORD_ERROR_INVALID for a witness given where none is needed who
+ * cannot witness. */
+gboolean    mar_record_action_check_witness (MarRecordAction      *action,
+                                             gboolean              required,
+                                             MarRecordCheck       *check,
+                                             GError              **error);
+/* A reason from @vocabulary (required unless @optional), with the comment
+ * that "other" needs. */
+gboolean    mar_record_check_reason      (MarVocabulary            vocabulary,
+                                          const char              *reason,
+                                          const char              *comment,
+                                          gboolean                 optional,
+                                          GError                 **error);
+/* The witness's staff id when one signed, else NULL (borrowed). */
+const char *mar_record_action_witness_id (MarRecordAction         *action);
+const char *mar_record_action_performer_id (MarRecordAction       *action);
+
+/* Projection (mar-record-replay.c). */
+
+/* Every entry of bag @infusion_id, oldest first, marked corrected where a
+ * correction names them (corrections themselves included).
+ * (element-type MarRecordEntry) */
+GPtrArray  *mar_record_load_entries      (MarStore           *store,
+                                          gint64              infusion_id,
+                                          GError            **error);
+/* The bag as its entries say (pure). NULL with MAR_RECORD_ERROR_FAILED
+ * for entries that do not make a bag. */
+MarInfusion *mar_record_replay           (gint64              infusion_id,
+                                          GPtrArray          *entries,
+                                          GError            **error);
+/* Writes the bag's projection rows (infusions, segments, boluses, volume
+ * checks, reactions, site checks) and its row in the store's
+ * administrations table (source "local"). */
+gboolean    mar_record_write_projection  (MarStore           *store,
+                                          const MarInfusion  *infusion,
+                                          GPtrArray          *entries,
+                                          GError            **error);
+/* Entry kinds that change a bag's state (not reactions, site checks or
+ * corrections). */
+gboolean    mar_record_entry_kind_is_state (const char       *kind);
+/* The id the next new bag gets. */
+gboolean    mar_record_next_infusion_id  (MarStore           *store,
+                                          gint64             *id,
+                                          GError            **error);
+
+/* Outbox (mar-record-queue.c): queues what changed in the bag's resources
+ * since they were last queued, and entered-in-error updates for those it
+ * no longer stands for. Appends the outbox seqs to @outbox. */
+gboolean    mar_record_queue_resources   (MarRecord          *self,
+                                          const MarInfusion  *infusion,
+                                          GPtrArray          *entries,
+                                          gint64              now,
+                                          GArray             *outbox,
+                                          GError            **error);
 
 /* Payload accessors (NULL, 0 or FALSE when absent or null). */
 const char *mar_payload_get_string       (JsonObject   *payload,

@@ -431,11 +431,18 @@ mar_staff_sign_in (MarStore    *store,
 
   if (!match)
     {
-      guint failed = state.failed + 1;
-      gboolean locks = failed >= MAR_PIN_MAX_FAILURES;
+      g_auto(PinState) fresh = { 0 };
+      guint failed;
+      gboolean locks;
 
+      /* Count from the row as it is under the write lock: the app and
+       * marctl may both be taking wrong PINs for the same badge. */
       if (!mar_store_begin (store, error))
         return NULL;
+      if (!read_pin_state (store, staff->id, &fresh, error))
+        goto failed;
+      failed = fresh.failed + 1;
+      locks = failed >= MAR_PIN_MAX_FAILURES;
       if (!write_pin_state (store, staff->id, locks ? 0 : failed,
                             locks ? now + MAR_PIN_LOCK_SECONDS : MAR_TIME_UNSET, error))
         goto failed;
