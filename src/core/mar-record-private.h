@@ -129,13 +129,15 @@ typedef struct
   gboolean                 open;
 } MarRecordAction;
 
+void        mar_record_action_clear      (MarRecordAction         *action);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MarRecordAction, mar_record_action_clear)
+
 /* Checks the performer (a nurse or charge nurse, signed in) and the time
  * (not in the future), and opens the write transaction. */
 gboolean    mar_record_action_begin      (MarRecord               *self,
                                           const MarRecordContext  *context,
                                           MarRecordAction         *action,
                                           GError                 **error);
-void        mar_record_action_clear      (MarRecordAction         *action);
 /* Appends one entry (its payload made canonical), with the late-entry
  * variance when it is documented late. */
 gboolean    mar_record_action_append     (MarRecordAction         *action,
@@ -189,6 +191,50 @@ gboolean    mar_record_check_reason      (MarVocabulary            vocabulary,
 /* The witness's staff id when one signed, else NULL (borrowed). */
 const char *mar_record_action_witness_id (MarRecordAction         *action);
 const char *mar_record_action_performer_id (MarRecordAction       *action);
+
+/* Bags (mar-record-bag.c). */
+
+/* The "bag" member of the entry that first documents a bag. */
+JsonNode   *mar_record_bag_description   (MarVerification        *verification,
+                                          const char             *uuid,
+                                          gint64                  previous);
+gboolean    mar_record_scan_is_keyed     (MarScanResult          *scan);
+/* The reasons are on the list and each replaced scan was picked or typed. */
+gboolean    mar_record_check_unable_to_scan (const MarUnableToScan *unable,
+                                             MarScanResult         *patient_scan,
+                                             MarScanResult         *product_scan,
+                                             GError               **error);
+/* Adds IDENTIFIERS_NOT_CONFIRMED (block) unless two identifiers were
+ * confirmed and none differs from @patient's. */
+void        mar_record_confirm_identifiers (const MarUnableToScan *unable,
+                                            const MarPatient      *patient,
+                                            MarRecordCheck        *check);
+JsonNode   *mar_record_unable_to_scan_to_json (const MarUnableToScan *unable);
+
+/* Start (mar-record-start.c), shared with the rate change. */
+
+/* Runs mar_verify_rate for @rate_ml_per_h at @at, with the facts of
+ * @verification (start) or, without one, of the running @bag as the cache
+ * holds them; adds its findings to @check. @snapshot (nullable) receives
+ * what it said, for the entry's payload. */
+gboolean    mar_record_check_rate        (MarRecord              *self,
+                                          const MarInfusion      *bag,
+                                          MarVerification        *verification,
+                                          gint64                  at,
+                                          double                  rate_ml_per_h,
+                                          MarRecordCheck         *check,
+                                          JsonNode              **snapshot,
+                                          GError                **error);
+/* The "overrides" member of a payload: the reasons given. */
+void        mar_record_overrides_to_json (MarRecordCheck         *check,
+                                          JsonBuilder            *builder);
+/* Variance log rows for the overrides and TIME_EARLY / TIME_LATE. */
+gboolean    mar_record_add_check_variances (MarRecordAction      *action,
+                                            MarRecordCheck       *check,
+                                            gint64                seq,
+                                            const char           *patient_id,
+                                            gint64                infusion_id,
+                                            GError              **error);
 
 /* Projection (mar-record-replay.c). */
 
