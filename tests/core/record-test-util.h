@@ -56,7 +56,8 @@ MarScanResult   *rw_scan                (RecordWard *w,
 MarSignature    *rw_sign_in             (RecordWard *w,
                                          const char *badge,
                                          gint64      now);
-/* A context at anchor + @minutes, documented then too. */
+/* A context at anchor + @minutes, documented then too; the terminal
+ * synced a minute before it (no CACHE_STALE). */
 MarRecordContext rw_context             (RecordWard   *w,
                                          double        minutes,
                                          MarSignature *nurse,
