@@ -430,6 +430,34 @@ mar_audit_get_head (MarStore  *store,
   return TRUE;
 }
 
+/* The hash of entry @seq (the genesis hash for 0; NULL when absent). */
+static gboolean
+entry_hash (MarStore  *store,
+            gint64     seq,
+            char     **hash,
+            GError   **error)
+{
+  g_autoptr(MarStmt) stmt = NULL;
+  int rc;
+
+  *hash = NULL;
+  if (seq == 0)
+    {
+      *hash = g_strdup (MAR_AUDIT_GENESIS_HASH);
+      return TRUE;
+    }
+  stmt = mar_store_prepare (store, "SELECT hash FROM record_entries WHERE seq = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  rc = mar_store_step (store, stmt, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    *hash = column_dup (stmt, 0);
+  return TRUE;
+}
+
 /* The head file ----------------------------------------------------------- */
 
 char *
@@ -599,10 +627,28 @@ mar_audit_write_head_file (MarStore  *store,
 
   if (mar_audit_read_head_file (path, &file_seq, &file_hash, &local_error))
     {
+      g_autofree char *hash_there = NULL;
+
       /* Already there (another process wrote it), or beyond the
        * database: that is for verify to report, not to paper over. */
       if (file_seq >= seq)
         {
+          unlock_head (lock);
+          return TRUE;
+        }
+      /* Moving on is only for a head file that names an entry of this
+       * chain: after a database was put back from an older copy, the
+       * entry the file names is another one, and writing over the file
+       * would erase the evidence. */
+      if (!entry_hash (store, file_seq, &hash_there, error))
+        {
+          unlock_head (lock);
+          return FALSE;
+        }
+      if (g_strcmp0 (hash_there, file_hash) != 0)
+        {
+          g_message ("The record's head file names an entry this database does not hold; "
+                     "'marctl audit verify' reports it");
           unlock_head (lock);
           return TRUE;
         }
@@ -614,7 +660,7 @@ mar_audit_write_head_file (MarStore  *store,
        * removed it: do not hide that. */
       if (seq > 1)
         {
-          g_warning ("The record's head file is missing while the record has entries; "
+          g_message ("The record's head file is missing while the record has entries; "
                      "'marctl audit verify' reports it");
           unlock_head (lock);
           return TRUE;
@@ -876,7 +922,7 @@ mar_audit_commit (MarStore  *store,
   if (mar_store_in_transaction (store))
     return TRUE;  /* a nested commit: the outermost one writes the head */
   if (!mar_audit_write_head_file (store, &local_error))
-    g_warning ("The record's head file could not be updated (it lags, which verify "
+    g_message ("The record's head file could not be updated (it lags, which verify "
                "accepts): %s", local_error->message);
   return TRUE;
 }
@@ -1055,7 +1101,7 @@ mar_audit_verify (MarStore        *store,
 
       report_problem (report, MAR_AUDIT_HEAD_MISMATCH, report->head_seq,
                       g_strdup_printf (_("Entry %s does not match the head file: the record was "
-                                         "rewritten from that entry on"), head));
+                                         "replaced or rewritten at or before that entry"), head));
     }
   return TRUE;
 }
