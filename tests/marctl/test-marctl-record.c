@@ -342,6 +342,39 @@ test_audit_verify (MtFixture     *f,
   g_assert_nonnull (strstr (run.err, "first bad entry 3"));
 }
 
+/* tools/demo-setup-staff gives every demo badge its documented PIN. */
+static void
+test_demo_setup_staff (MtFixture     *f,
+                       gconstpointer  data)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "tools", "demo-setup-staff", NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = mt_environment (f);
+  g_auto(MtRun) run = { 0 };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { script, f->db, NULL };
+  int wait_status;
+
+  env = g_environ_setenv (env, "MARCTL", g_getenv ("MARCTL"), TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (wait_status, &error));
+
+  mt_run (f, &run, "2468\n", "infusion", "start", "--json", "--at", MT_ANCHOR, "--patient", MT_BED1,
+          "--product", MT_NACL, "--rate", "75", "--nurse", "C2001", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  mt_run (f, &run, NULL, "staff", "list", "--json", NULL);
+  {
+    g_autoptr(JsonObject) list = mt_object (&run);
+    JsonArray *staff = json_object_get_array_member (list, "staff");
+
+    for (guint i = 0; i < json_array_get_length (staff); i++)
+      g_assert_true (json_object_get_boolean_member (json_array_get_object_element (staff, i), "has_pin"));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,6 +391,7 @@ main (int   argc,
   ADD ("/marctl/record/hold-by-order", test_hold_by_order);
   ADD ("/marctl/record/unable-to-scan", test_unable_to_scan);
   ADD ("/marctl/record/audit-verify", test_audit_verify);
+  ADD ("/marctl/record/demo-setup-staff", test_demo_setup_staff);
 #undef ADD
 
   return g_test_run ();
