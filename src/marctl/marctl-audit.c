@@ -58,7 +58,7 @@ run_verify (MarctlContext *ctx,
 
   if (json)
     {
-      g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
+      g_autoptr(JsonNode) root = marctl_json_object_new ();
       JsonObject *o = json_node_get_object (root);
 
       json_object_set_boolean_member (o, "intact", report.problem == MAR_AUDIT_INTACT);

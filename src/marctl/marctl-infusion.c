@@ -383,7 +383,7 @@ run_correct (MarctlContext *ctx,
     return marctl_report_failure (&session, NULL, error);
   if (act.json)
     {
-      g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
+      g_autoptr(JsonNode) root = marctl_json_object_new ();
 
       json_object_set_int_member (json_node_get_object (root), "correction", seq);
       json_object_set_int_member (json_node_get_object (root), "corrects", entry);

@@ -280,7 +280,7 @@ marctl_report_failure (MarctlSession  *session,
   if (session->json && error->domain == MAR_RECORD_ERROR)
     {
       g_autoptr(JsonNode) node = check != NULL ? mar_record_check_to_json (check, session->ctx->time_zone)
-                                               : json_node_init_object (json_node_alloc (), json_object_new ());
+                                               : marctl_json_object_new ();
       JsonObject *object = json_node_get_object (node);
 
       json_object_set_string_member (object, "error", record_error_name (error->code));

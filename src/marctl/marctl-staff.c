@@ -225,7 +225,7 @@ staff_set_pin (MarctlContext *ctx,
         }
       else if (options.json)
         {
-          g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), json_object_new ());
+          g_autoptr(JsonNode) root = marctl_json_object_new ();
 
           json_object_set_string_member (json_node_get_object (root), "badge", badge);
           json_object_set_boolean_member (json_node_get_object (root), "pin_set", TRUE);

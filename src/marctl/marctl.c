@@ -43,6 +43,15 @@ marctl_print_error (const char *format,
   g_printerr ("marctl: %s\n", message);
 }
 
+JsonNode *
+marctl_json_object_new (void)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, json_object_new ());
+  return node;
+}
+
 void
 marctl_print_json (JsonNode *node)
 {

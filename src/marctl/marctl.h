@@ -61,6 +61,8 @@ int         marctl_exit_code_for_error (const GError  *error);
 /* Prints "marctl: <message>" on stderr. */
 void        marctl_print_error         (const char    *format,
                                         ...) G_GNUC_PRINTF (1, 2);
+/* A new JSON node holding a new, empty object. (transfer full) */
+JsonNode   *marctl_json_object_new     (void);
 /* Prints one JSON value on stdout, pretty, followed by a newline. */
 void        marctl_print_json          (JsonNode      *node);
 
