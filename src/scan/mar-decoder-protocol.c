@@ -179,7 +179,7 @@ mar_decoder_protocol_build_file (guint32                 sequence,
   GByteArray *out;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
-  g_return_val_if_fail (length <= MAR_DECODER_MAX_FILE_SIZE, NULL);
+  g_return_val_if_fail (length <= MAR_READER_MAX_FILE_SIZE, NULL);
 
   if (options == NULL)
     options = defaults = mar_reader_options_new ();
@@ -475,7 +475,7 @@ mar_decoder_protocol_parse_request (const MarDecoderMessageHeader  *header,
     }
   else if (header->type == MAR_DECODER_MESSAGE_FILE)
     {
-      request->file_data = get_bytes32 (&c, MAR_DECODER_MAX_FILE_SIZE, &request->file_length);
+      request->file_data = get_bytes32 (&c, MAR_READER_MAX_FILE_SIZE, &request->file_length);
       if (!c.ok)
         goto short_message;
       return TRUE;
@@ -507,7 +507,7 @@ mar_decoder_protocol_describe_error (MarReaderError code,
                                 image_width, image_height, MAR_READER_MAX_PIXELS / 1000000);
       return g_strdup_printf (_("The image is too large. Images up to %d megapixels "
                                 "and %d MB can be read."),
-                              MAR_READER_MAX_PIXELS / 1000000, MAR_DECODER_MAX_FILE_SIZE / (1024 * 1024));
+                              MAR_READER_MAX_PIXELS / 1000000, MAR_READER_MAX_FILE_SIZE / (1024 * 1024));
     case MAR_READER_ERROR_NOT_AN_IMAGE:
       return g_strdup (_("This file is not an image that can be read (use PNG or JPEG)."));
     case MAR_READER_ERROR_DAMAGED:

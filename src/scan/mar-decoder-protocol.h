@@ -48,8 +48,6 @@ G_BEGIN_DECLS
 #define MAR_DECODER_PROTOCOL_HEADER_SIZE  16
 /* A 40-megapixel frame plus headers; a file request is capped lower. */
 #define MAR_DECODER_PROTOCOL_MAX_PAYLOAD  (MAR_READER_MAX_PIXELS + 4096)
-/* Encoded image files larger than this are refused before reading them. */
-#define MAR_DECODER_MAX_FILE_SIZE         (32 * 1024 * 1024)
 /* Per symbol: far above any DataMatrix (3116 bytes) or QR (7089 digits). */
 #define MAR_DECODER_PROTOCOL_MAX_SYMBOL_BYTES 65536
 

@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -99,7 +98,22 @@ typedef struct
   int      width;
   int      height;
   gboolean too_large;
+  int      rows_done;     /* the lowest row the loader has delivered */
 } SizeCheck;
+
+/* gdk-pixbuf's PNG and JPEG loaders close without error on a file cut
+ * short once the header is read, leaving the missing rows blank; a
+ * truncated image must be refused, not half-read, so count the rows. */
+static void
+on_area_updated (GdkPixbufLoader *loader,
+                 int              x,
+                 int              y,
+                 int              width,
+                 int              height,
+                 SizeCheck       *check)
+{
+  check->rows_done = MAX (check->rows_done, y + height);
+}
 
 /* Refuses a huge image as soon as its header is read, before the loader
  * allocates pixels: setting the size to 0 × 0 makes gdk-pixbuf's PNG and
@@ -121,43 +135,25 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
+/* What the loader's failure means for the person who chose the file.
+ * Anything that fails before or while the pixels are read is "damaged":
+ * a PNG that says it is 0 × 0 is as broken as a truncated one. */
 static void
 classify_loader_error (GError    **error,
                        GError     *loader_error,
                        SizeCheck  *check)
 {
+  const char *detail = loader_error ? loader_error->message : "no image";
+
   if (check->too_large)
-    {
-      g_set_error (error, MAR_READER_ERROR, MAR_READER_ERROR_TOO_LARGE,
-                   "image of %d × %d pixels refused", check->width, check->height);
-    }
-  else if (check->width == 0 && check->height == 0 && loader_error == NULL)
-    {
-      g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_DAMAGED,
-                           "the image ended before its size was known");
-    }
-  else if (loader_error != NULL && loader_error->domain == GDK_PIXBUF_ERROR &&
-           loader_error->code == GDK_PIXBUF_ERROR_UNKNOWN_TYPE)
-    {
-      g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_NOT_AN_IMAGE,
-                           loader_error->message);
-    }
-  else if (loader_error != NULL && loader_error->domain == GDK_PIXBUF_ERROR &&
-           loader_error->code == GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY)
-    {
-      g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_TOO_LARGE,
-                           loader_error->message);
-    }
-  else if (check->width == 0 || check->height == 0)
-    {
-      g_set_error (error, MAR_READER_ERROR, MAR_READER_ERROR_INVALID_IMAGE,
-                   "empty image: %s", loader_error ? loader_error->message : "no pixels");
-    }
+    g_set_error (error, MAR_READER_ERROR, MAR_READER_ERROR_TOO_LARGE,
+                 "image of %d × %d pixels refused", check->width, check->height);
+  else if (g_error_matches (loader_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_UNKNOWN_TYPE))
+    g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_NOT_AN_IMAGE, detail);
+  else if (g_error_matches (loader_error, GDK_PIXBUF_ERROR, GDK_PIXBUF_ERROR_INSUFFICIENT_MEMORY))
+    g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_TOO_LARGE, detail);
   else
-    {
-      g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_DAMAGED,
-                           loader_error ? loader_error->message : "no image");
-    }
+    g_set_error_literal (error, MAR_READER_ERROR, MAR_READER_ERROR_DAMAGED, detail);
 }
 
 /* Decodes an image file into packed luminance. Transparent pixels are laid
@@ -173,7 +169,7 @@ load_luminance (const guint8  *data,
   g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_autoptr(GError) loader_error = NULL;
   g_autoptr(GdkPixbuf) oriented = NULL;
-  SizeCheck check = { 0, 0, FALSE };
+  SizeCheck check = { 0, 0, FALSE, 0 };
   GdkPixbuf *pixbuf;
   const guint8 *pixels;
   int w, h, stride, channels;
@@ -189,6 +185,7 @@ load_luminance (const guint8  *data,
     }
 
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &check);
+  g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &check);
 
   ok = gdk_pixbuf_loader_write (loader, data, length, &loader_error);
   /* Close even after a failed write: the loader warns if finalised open. */
@@ -196,6 +193,14 @@ load_luminance (const guint8  *data,
     ok = FALSE;
 
   pixbuf = ok ? gdk_pixbuf_loader_get_pixbuf (loader) : NULL;
+  if (pixbuf != NULL && check.rows_done < gdk_pixbuf_get_height (pixbuf))
+    {
+      g_set_error (error, MAR_READER_ERROR, MAR_READER_ERROR_DAMAGED,
+                   "incomplete image: %d of %d rows", check.rows_done, gdk_pixbuf_get_height (pixbuf));
+      *width = check.width;
+      *height = check.height;
+      return NULL;
+    }
   if (pixbuf == NULL || check.too_large)
     {
       classify_loader_error (error, loader_error, &check);
@@ -283,13 +288,28 @@ handle_request (const MarDecoderMessageHeader *header,
   return mar_decoder_protocol_build_barcodes (header->sequence, barcodes, width, height);
 }
 
+/* Die with the app: an orphan would hold memory, or spin on a hostile
+ * image, for nothing. PR_SET_PDEATHSIG cannot be used: it fires when the
+ * *thread* that spawned us exits, and the app spawns from worker threads
+ * that come and go. An idle worker also sees EOF on its socket. */
+static gpointer
+watch_parent (gpointer data)
+{
+  pid_t parent = (pid_t) GPOINTER_TO_INT (data);
+
+  for (;;)
+    {
+      g_usleep (G_USEC_PER_SEC / 2);
+      if (getppid () != parent)
+        _exit (0);
+    }
+  return NULL;
+}
+
 static void
 limit_resources (void)
 {
-  /* Die with the app: an orphaned worker would hold memory for nothing. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid () == 1)
-    _exit (0);
+  g_thread_unref (g_thread_new ("watch-parent", watch_parent, GINT_TO_POINTER (getppid ())));
 
 #ifndef MAR_UNDER_ASAN
   {

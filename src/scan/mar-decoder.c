@@ -340,7 +340,7 @@ transact (MarDecoder    *self,
       g_cancellable_set_error_if_cancelled (cancellable, error);
       return NULL;
     case IO_TIMEOUT:
-      g_warning ("Decoder worker did not answer within %u ms; restarting it", self->timeout_ms);
+      g_message ("Decoder worker did not answer within %u ms; restarting it", self->timeout_ms);
       restart_worker_locked (self);
       g_set_error (error, MAR_DECODER_ERROR, MAR_DECODER_ERROR_TIMEOUT,
                    _("The barcode decoder took too long on this image; it has been restarted."));
@@ -348,7 +348,7 @@ transact (MarDecoder    *self,
     case IO_EOF:
     case IO_FAILED:
     default:
-      g_warning ("Decoder worker stopped on an image; restarting it");
+      g_message ("Decoder worker stopped on an image; restarting it");
       restart_worker_locked (self);
       g_set_error_literal (error, MAR_DECODER_ERROR, MAR_DECODER_ERROR_WORKER_STOPPED,
                            _("The barcode decoder stopped on this image; it has been restarted."));
@@ -366,7 +366,7 @@ transact (MarDecoder    *self,
   return barcodes;
 
 protocol_failure:
-  g_warning ("Decoder worker: %s; restarting it", local_error->message);
+  g_message ("Decoder worker: %s; restarting it", local_error->message);
   restart_worker_locked (self);
   g_propagate_error (error, g_steal_pointer (&local_error));
   return NULL;
@@ -653,7 +653,7 @@ mar_decoder_read_barcodes_finish (MarDecoder    *self,
 
 /* Files */
 
-/* Reads at most MAR_DECODER_MAX_FILE_SIZE bytes, refusing anything longer
+/* Reads at most MAR_READER_MAX_FILE_SIZE bytes, refusing anything longer
  * without reading it all: the size on disk is not trusted (a FIFO, a
  * device, a file that grows). */
 static GBytes *
@@ -677,7 +677,7 @@ read_file_limited (GFile         *file,
         return NULL;
       if (n == 0)
         break;
-      if (buffer->len + (gsize) n > MAR_DECODER_MAX_FILE_SIZE)
+      if (buffer->len + (gsize) n > MAR_READER_MAX_FILE_SIZE)
         {
           g_autofree char *message = mar_decoder_protocol_describe_error (MAR_READER_ERROR_TOO_LARGE, 0, 0);
 
@@ -701,7 +701,7 @@ decode_bytes (MarDecoder              *self,
   gsize size;
 
   data = g_bytes_get_data (bytes, &size);
-  if (size > MAR_DECODER_MAX_FILE_SIZE)
+  if (size > MAR_READER_MAX_FILE_SIZE)
     {
       g_autofree char *message = mar_decoder_protocol_describe_error (MAR_READER_ERROR_TOO_LARGE, 0, 0);
 

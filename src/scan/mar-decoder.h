@@ -94,7 +94,7 @@ MarBarcodes  *mar_decoder_read_barcodes_finish (MarDecoder             *self,
 
 /* (transfer full) The symbols in an image file (PNG, JPEG and whatever
  * gdk-pixbuf reads), decoded from the file's bytes in the worker: the app
- * never parses the image itself. Files above MAR_DECODER_MAX_FILE_SIZE and
+ * never parses the image itself. Files above MAR_READER_MAX_FILE_SIZE and
  * images above MAR_READER_MAX_PIXELS are refused with MAR_READER_ERROR_TOO_LARGE. */
 MarBarcodes  *mar_decoder_decode_file          (MarDecoder             *self,
                                                 GFile                  *file,

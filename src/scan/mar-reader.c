@@ -605,8 +605,19 @@ mar_barcode_get_content_type (const MarBarcode *barcode)
 gboolean
 mar_barcode_is_gs1 (const MarBarcode *barcode)
 {
+  /* The AIM identifiers that mean "GS1 element string" (FNC1 in first
+   * position; DataBar is GS1 by definition), per ISO/IEC 15424 and GS1
+   * General Specifications 5.1.2. zxing 1.4 reports DataBar as plain text. */
+  static const char * const gs1_identifiers[] = { "]C1", "]d2", "]Q3", "]e0", "]J1" };
+
   g_return_val_if_fail (barcode != NULL, FALSE);
-  return barcode->content_type == MAR_CONTENT_TYPE_GS1;
+
+  if (barcode->content_type == MAR_CONTENT_TYPE_GS1)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (gs1_identifiers); i++)
+    if (strcmp (barcode->aim_identifier, gs1_identifiers[i]) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 const guint8 *
@@ -667,7 +678,7 @@ mar_barcode_get_symbology_name (const MarBarcode *barcode)
 
   g_return_val_if_fail (barcode != NULL, NULL);
 
-  gs1 = barcode->content_type == MAR_CONTENT_TYPE_GS1;
+  gs1 = mar_barcode_is_gs1 (barcode);
   switch (barcode->format)
     {
     case MAR_BARCODE_FORMAT_DATAMATRIX: return gs1 ? "GS1 DataMatrix" : "DataMatrix";

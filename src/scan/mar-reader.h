@@ -41,6 +41,8 @@ typedef enum
  * a ward will send; zxing downscales large images anyway. */
 #define MAR_READER_MAX_DIMENSION 16384
 #define MAR_READER_MAX_PIXELS    (40 * 1000 * 1000)
+/* Encoded image files larger than this are refused without being read. */
+#define MAR_READER_MAX_FILE_SIZE (32 * 1024 * 1024)
 
 /* Pixel layouts; the values are those of ZXing_ImageFormat (and of
  * zxing-cpp 1.4's ImageFormat, whose RGBX/XRGB/... are the same bytes). */

@@ -337,11 +337,26 @@ is_modifier (guint keyval)
 }
 
 static gboolean
-is_data_character (gunichar ch)
+array_contains (GArray   *array,
+                gunichar  ch)
 {
-  if (ch == GS)
+  for (guint i = 0; i < array->len; i++)
+    if (g_array_index (array, gunichar, i) == ch)
+      return TRUE;
+  return FALSE;
+}
+
+/* Printable characters, GS, and whatever the site configured as prefix or
+ * suffix (scanners are often set to send STX/ETX around the data). */
+static gboolean
+is_data_character (MarWedge *self,
+                   gunichar  ch)
+{
+  if (ch == 0)
+    return FALSE;
+  if (ch == GS || array_contains (self->prefix, ch) || array_contains (self->suffix, ch))
     return TRUE;
-  return ch != 0 && !g_unichar_iscntrl (ch) && g_unichar_validate (ch);
+  return !g_unichar_iscntrl (ch) && g_unichar_validate (ch);
 }
 
 static MarWedgeKeyAction
@@ -449,7 +464,7 @@ mar_wedge_key_press (MarWedge *self,
   if (terminator != 0)
     return terminator_pressed (self, terminator, time_us);
 
-  if (keyval != MAR_WEDGE_KEY_BACKSPACE && is_data_character (ch))
+  if (keyval != MAR_WEDGE_KEY_BACKSPACE && is_data_character (self, ch))
     return character_pressed (self, ch, time_us);
 
   /* Any other key (BackSpace, arrows, Delete, Escape, function keys) is a

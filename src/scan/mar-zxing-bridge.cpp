@@ -73,13 +73,89 @@ content_type_from_zxing (ZXing::ContentType type)
     }
 }
 
+/* "(01)…" starts an element: an AI of 2 to 4 digits in parentheses. */
+static bool
+ai_at (const std::string &s,
+       size_t             pos,
+       size_t            *end)
+{
+  size_t i = pos + 1;
+
+  if (pos >= s.size () || s[pos] != '(')
+    return false;
+  while (i < s.size () && g_ascii_isdigit (s[i]) && i - pos <= 4)
+    i++;
+  if (i >= s.size () || s[i] != ')' || i - pos - 1 < 2 || i - pos - 1 > 4)
+    return false;
+  *end = i + 1;
+  return true;
+}
+
+/* AIs of pre-defined length need no separator after them (GS1 General
+ * Specifications 7.8.5, Figure 7.8.5-2): 00–04, 11–20, 31–36, 41. */
+static bool
+ai_has_predefined_length (const std::string &ai)
+{
+  int two = (ai[0] - '0') * 10 + (ai[1] - '0');
+
+  return two <= 4 || (two >= 11 && two <= 20) || (two >= 31 && two <= 36) || two == 41;
+}
+
+/* zxing-cpp 1.4 returns GS1 DataBar Expanded as human-readable text,
+ * "(01)00304090123459(10)A1", and DataBar as the bare 14-digit GTIN. Every
+ * other GS1 symbology comes as the element string with GS separators,
+ * which is what the payload parser takes, so these are brought into that
+ * form. A value containing "(dd)" cannot be told from an AI here; such
+ * values do not occur on the labels this terminal reads. */
+static bool
+databar_element_string (const ZXing::Result &result,
+                        std::string         &out)
+{
+  const ZXing::ByteArray &bytes = result.bytes ();
+  std::string s (bytes.begin (), bytes.end ());
+  size_t pos = 0, end;
+
+  if (result.format () == ZXing::BarcodeFormat::DataBar)
+    {
+      if (s.size () != 14 || s.find_first_not_of ("0123456789") != std::string::npos)
+        return false;
+      out = "01" + s;
+      return true;
+    }
+  if (result.format () != ZXing::BarcodeFormat::DataBarExpanded || !ai_at (s, 0, &end))
+    return false;
+
+  out.clear ();
+  while (pos < s.size ())
+    {
+      std::string ai;
+      size_t value_start, next;
+
+      if (!ai_at (s, pos, &end))
+        return false;
+      ai = s.substr (pos + 1, end - pos - 2);
+      value_start = end;
+      next = value_start;
+      while (next < s.size () && !ai_at (s, next, &end))
+        next++;
+      out += ai + s.substr (value_start, next - value_start);
+      if (next < s.size () && !ai_has_predefined_length (ai))
+        out += '\x1d';
+      pos = next;
+    }
+  return true;
+}
+
 static MarBarcode *
 barcode_from_result (const ZXing::Result &result)
 {
   const ZXing::Position &p = result.position ();
-  const ZXing::ByteArray &bytes = result.bytes ();
-  const std::string text = result.text ();
+  const ZXing::ByteArray &raw = result.bytes ();
+  std::string bytes (raw.begin (), raw.end ());
+  std::string text = result.text ();
   const std::string si = result.symbologyIdentifier ();
+  MarContentType content_type = content_type_from_zxing (result.contentType ());
+  std::string element_string;
   MarPosition position = {
     { p.topLeft ().x, p.topLeft ().y },
     { p.topRight ().x, p.topRight ().y },
@@ -87,10 +163,16 @@ barcode_from_result (const ZXing::Result &result)
     { p.bottomLeft ().x, p.bottomLeft ().y },
   };
 
+  if (databar_element_string (result, element_string))
+    {
+      bytes = text = element_string;
+      content_type = MAR_CONTENT_TYPE_GS1;
+    }
+
   return mar_barcode_new (static_cast<MarBarcodeFormat> (result.format ()),
-                          content_type_from_zxing (result.contentType ()),
+                          content_type,
                           si.c_str (),
-                          bytes.data (), bytes.size (),
+                          reinterpret_cast<const guint8 *> (bytes.data ()), bytes.size (),
                           text.c_str (),
                           &position,
                           result.orientation (),
