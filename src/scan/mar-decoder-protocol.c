@@ -28,6 +28,7 @@ enum
   OPTION_TRY_ROTATE    = 1 << 1,
   OPTION_TRY_DOWNSCALE = 1 << 2,
   OPTION_IS_PURE       = 1 << 3,
+  OPTION_THOROUGH    = 1 << 4,
 };
 
 enum
@@ -132,6 +133,8 @@ put_options (GByteArray             *out,
     flags |= OPTION_TRY_DOWNSCALE;
   if (options->is_pure)
     flags |= OPTION_IS_PURE;
+  if (options->thorough)
+    flags |= OPTION_THOROUGH;
 
   put_u32 (out, options->formats);
   put_u8 (out, (guint8) options->binarizer);
@@ -422,6 +425,7 @@ get_options (Cursor *c)
   options->try_rotate = !!(flags & OPTION_TRY_ROTATE);
   options->try_downscale = !!(flags & OPTION_TRY_DOWNSCALE);
   options->is_pure = !!(flags & OPTION_IS_PURE);
+  options->thorough = !!(flags & OPTION_THOROUGH);
   return options;
 }
 

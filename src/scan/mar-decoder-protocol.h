@@ -11,7 +11,8 @@
  *            | u32 sequence | u32 payload length (<= MAR_DECODER_PROTOCOL_MAX_PAYLOAD)
  *
  *   options  u32 formats | u8 binarizer | u8 max symbols | u8 min line count
- *            | u8 flags (1 try harder, 2 try rotate, 4 try downscale, 8 pure)
+ *            | u8 flags (1 try harder, 2 try rotate, 4 try downscale, 8 pure,
+ *              16 try tilted)
  *            | u32 reserved (0)                                    (12 bytes)
  *
  *   FRAME    options | u32 width | u32 height | u32 pixel format (LUM)

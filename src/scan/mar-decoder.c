@@ -697,8 +697,18 @@ decode_bytes (MarDecoder              *self,
               GError                 **error)
 {
   g_autoptr(GBytes) request = NULL;
+  g_autoptr(MarReaderOptions) file_defaults = NULL;
   const guint8 *data;
   gsize size;
+
+  /* A photo may show a label at any angle, anywhere, in any light; a
+   * camera user aims and aligns it instead. */
+  if (options == NULL)
+    {
+      file_defaults = mar_reader_options_new ();
+      mar_reader_options_set_thorough (file_defaults, TRUE);
+      options = file_defaults;
+    }
 
   data = g_bytes_get_data (bytes, &size);
   if (size > MAR_READER_MAX_FILE_SIZE)

@@ -95,7 +95,9 @@ MarBarcodes  *mar_decoder_read_barcodes_finish (MarDecoder             *self,
 /* (transfer full) The symbols in an image file (PNG, JPEG and whatever
  * gdk-pixbuf reads), decoded from the file's bytes in the worker: the app
  * never parses the image itself. Files above MAR_READER_MAX_FILE_SIZE and
- * images above MAR_READER_MAX_PIXELS are refused with MAR_READER_ERROR_TOO_LARGE. */
+ * images above MAR_READER_MAX_PIXELS are refused with MAR_READER_ERROR_TOO_LARGE.
+ * With @options NULL, the defaults plus thorough (a photo may show a label
+ * at any angle, anywhere in the picture). */
 MarBarcodes  *mar_decoder_decode_file          (MarDecoder             *self,
                                                 GFile                  *file,
                                                 const MarReaderOptions *options,

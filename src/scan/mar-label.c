@@ -35,9 +35,12 @@ G_DEFINE_QUARK (mar-label-error-quark, mar_label_error)
  * need, so labels use the upper end. */
 #define MATRIX_MODULE_MAX    (0.75 * MM)
 #define MATRIX_MODULE_MIN    (0.30 * MM)
-#define LINEAR_MODULE_MAX    (0.40 * MM)
+#define LINEAR_MODULE_MAX    (0.50 * MM)
 #define LINEAR_MODULE_MIN    (0.25 * MM)
-#define LINEAR_BAR_MAX       (13.0 * MM)
+#define LINEAR_BAR_MAX       (15.0 * MM)
+/* Space between a symbol and its text: text against the quiet zone
+ * confuses DataMatrix edge tracing at an angle. */
+#define HRT_GAP              (1.2 * MM)
 #define PAGE_MARGIN          (10.0 * MM)
 #define SHEET_GAP            (4.0 * MM)
 
@@ -572,7 +575,7 @@ cell_measure (cairo_t *cr,
     hrt_budget = MAX (hm > 0 ? height * wm / hm : height, 28 * MM);
 
   cell->hrt = hrt_lines (cr, cell->symbol, hrt_budget);
-  hrt_height = cell->hrt->len * HRT_SIZE * 1.15 + 1.0;
+  hrt_height = HRT_GAP + cell->hrt->len * HRT_SIZE * 1.15;
   for (guint i = 0; i < cell->hrt->len; i++)
     hrt_width = MAX (hrt_width, text_width (cr, g_ptr_array_index (cell->hrt, i)));
 
@@ -600,7 +603,7 @@ cell_draw (cairo_t    *cr,
            double      y)
 {
   double sx = x + (cell->width - cell->symbol_width) / 2;
-  double baseline = y + cell->symbol_height + HRT_SIZE;
+  double baseline = y + cell->symbol_height + HRT_GAP + HRT_SIZE * 0.85;
 
   cairo_set_source_rgb (cr, 0, 0, 0);
   mar_symbol_draw (cell->symbol, cr, sx, y, cell->module, cell->bar_height);

@@ -34,6 +34,7 @@ struct _MarReaderOptions
   guint             try_rotate : 1;
   guint             try_downscale : 1;
   guint             is_pure : 1;
+  guint             thorough : 1;
 };
 
 G_END_DECLS

@@ -427,6 +427,21 @@ mar_reader_options_set_min_line_count (MarReaderOptions *options,
   options->min_line_count = (guint8) CLAMP (n, 1, 255);
 }
 
+void
+mar_reader_options_set_thorough (MarReaderOptions *options,
+                                   gboolean          thorough)
+{
+  g_return_if_fail (options != NULL);
+  options->thorough = !!thorough;
+}
+
+gboolean
+mar_reader_options_get_thorough (const MarReaderOptions *options)
+{
+  g_return_val_if_fail (options != NULL, FALSE);
+  return options->thorough;
+}
+
 gboolean
 mar_reader_options_get_try_harder (const MarReaderOptions *options)
 {

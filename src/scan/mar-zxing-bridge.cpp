@@ -12,8 +12,14 @@
  * (../shared/ENVIRONMENT.md). */
 #define ZX_USE_UTF8
 
+#include <cmath>
 #include <exception>
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include <ZXing/ReadBarcode.h>
 #include <ZXing/ZXVersion.h>
@@ -49,7 +55,8 @@ hints_from_options (const MarReaderOptions *options)
   hints.setFormats (formats)
        .setTryHarder (options->try_harder)
        .setTryRotate (options->try_rotate)
-       .setTryDownscale (options->try_downscale)
+       /* Never zxing's own image pyramid: see read_pyramid(). */
+       .setTryDownscale (false)
        .setIsPure (options->is_pure)
        .setBinarizer (binarizer)
        .setMaxNumberOfSymbols (options->max_number_of_symbols)
@@ -146,8 +153,36 @@ databar_element_string (const ZXing::Result &result,
   return true;
 }
 
+/* Where a point of a layer lies in the caller's image: layers are the
+ * image (or the image turned, see read_tilted()) scaled down by `scale`. */
+typedef struct
+{
+  int      scale;
+  int      ox, oy;             /* where a band of the image starts */
+  gboolean turned;
+  double   cos_a, sin_a;
+  double   src_cx, src_cy;     /* centre of the caller's image */
+  double   dst_cx, dst_cy;     /* centre of the turned canvas */
+} Mapping;
+
+static MarPoint
+map_point (const Mapping       *m,
+           const ZXing::PointI &p)
+{
+  double x = p.x * m->scale, y = p.y * m->scale;
+  double dx, dy;
+
+  if (!m->turned)
+    return MarPoint { (int) x + m->ox, (int) y + m->oy };
+  dx = x + 0.5 - m->dst_cx;
+  dy = y + 0.5 - m->dst_cy;
+  return MarPoint { (int) lround (m->cos_a * dx - m->sin_a * dy + m->src_cx - 0.5),
+                    (int) lround (m->sin_a * dx + m->cos_a * dy + m->src_cy - 0.5) };
+}
+
 static MarBarcode *
-barcode_from_result (const ZXing::Result &result)
+barcode_from_result (const ZXing::Result &result,
+                     const Mapping       *mapping)
 {
   const ZXing::Position &p = result.position ();
   const ZXing::ByteArray &raw = result.bytes ();
@@ -156,12 +191,8 @@ barcode_from_result (const ZXing::Result &result)
   const std::string si = result.symbologyIdentifier ();
   MarContentType content_type = content_type_from_zxing (result.contentType ());
   std::string element_string;
-  MarPosition position = {
-    { p.topLeft ().x, p.topLeft ().y },
-    { p.topRight ().x, p.topRight ().y },
-    { p.bottomRight ().x, p.bottomRight ().y },
-    { p.bottomLeft ().x, p.bottomLeft ().y },
-  };
+  MarPosition position = { map_point (mapping, p.topLeft ()), map_point (mapping, p.topRight ()),
+                           map_point (mapping, p.bottomRight ()), map_point (mapping, p.bottomLeft ()) };
 
   if (databar_element_string (result, element_string))
     {
@@ -178,6 +209,514 @@ barcode_from_result (const ZXing::Result &result)
                           result.orientation (),
                           result.isMirrored (),
                           result.hasECI ());
+}
+
+static gboolean
+already_found (MarBarcodes *barcodes,
+               MarBarcode  *barcode)
+{
+  for (guint i = 0; i < mar_barcodes_get_size (barcodes); i++)
+    if (mar_barcode_same_payload (mar_barcodes_get (barcodes, i), barcode))
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds the valid results not found before; returns how many. */
+static guint
+take_results (MarBarcodes          *barcodes,
+              const ZXing::Results &results,
+              const Mapping        *mapping)
+{
+  guint added = 0;
+
+  for (const ZXing::Result &result : results)
+    {
+      MarBarcode *barcode;
+
+      if (!result.isValid ())
+        continue;
+      barcode = barcode_from_result (result, mapping);
+      if (already_found (barcodes, barcode))
+        {
+          mar_barcode_unref (barcode);
+          continue;
+        }
+      mar_barcodes_take (barcodes, barcode);
+      added++;
+    }
+  return added;
+}
+
+/* zxing reads large images again at a third of the size (its "try
+ * downscale" pyramid: a 1280×720 frame also as 426×240), which finds
+ * symbols too big or too blurred for the full size. zxing 1.4 merges the
+ * layers' results with Result::operator==, which asserts on a linear
+ * symbol read on several rows, and aborts the process (code128-1/4.png,
+ * and any Code 128 tilted by a few degrees). So the pyramid is built here
+ * and each layer read on its own; results are merged by payload. */
+#define PYRAMID_THRESHOLD 500
+#define PYRAMID_FACTOR    3
+
+static std::vector<guint8>
+downscale (const std::vector<guint8> &src,
+           int                        w,
+           int                        h,
+           int                       *out_w,
+           int                       *out_h)
+{
+  int dw = w / PYRAMID_FACTOR, dh = h / PYRAMID_FACTOR;
+  std::vector<guint8> out ((size_t) dw * dh);
+
+  /* The mean of each 3 × 3 block, as zxing's own pyramid does. */
+  for (int y = 0; y < dh; y++)
+    for (int x = 0; x < dw; x++)
+      {
+        unsigned sum = 0;
+
+        for (int yy = 0; yy < PYRAMID_FACTOR; yy++)
+          for (int xx = 0; xx < PYRAMID_FACTOR; xx++)
+            sum += src[(size_t) (y * PYRAMID_FACTOR + yy) * w + x * PYRAMID_FACTOR + xx];
+        out[(size_t) y * dw + x] = (guint8) ((sum + 4) / 9);
+      }
+  *out_w = dw;
+  *out_h = dh;
+  return out;
+}
+
+/* Reads @iv and, if asked, its downscaled layers. @make_lum gives the
+ * same image as packed luminance, made only when a layer is needed. */
+static void
+read_pyramid (const ZXing::ImageView       &iv,
+              std::function<const std::vector<guint8> &()> make_lum,
+              const ZXing::DecodeHints     &hints,
+              const MarReaderOptions       *options,
+              Mapping                       mapping,
+              MarBarcodes                  *barcodes)
+{
+  int w = iv.width (), h = iv.height ();
+  int wanted = options->max_number_of_symbols;
+  guint before = mar_barcodes_get_size (barcodes);
+  std::vector<guint8> layer;
+
+  take_results (barcodes, ZXing::ReadBarcodes (iv, hints), &mapping);
+  if (!options->try_downscale)
+    return;
+
+  while (MAX (w, h) > PYRAMID_THRESHOLD && MIN (w, h) >= PYRAMID_FACTOR &&
+         (int) (mar_barcodes_get_size (barcodes) - before) < wanted)
+    {
+      ZXing::DecodeHints layer_hints = hints;
+      int lw, lh;
+
+      std::vector<guint8> next = downscale (layer.empty () ? make_lum () : layer, w, h, &lw, &lh);
+
+      layer = std::move (next);
+      w = lw;
+      h = lh;
+      mapping.scale *= PYRAMID_FACTOR;
+      layer_hints.setMaxNumberOfSymbols ((uint8_t) MAX (1, wanted - (int) (mar_barcodes_get_size (barcodes) - before)));
+      take_results (barcodes,
+                    ZXing::ReadBarcodes (ZXing::ImageView (layer.data (), w, h, ZXing::ImageFormat::Lum),
+                                         layer_hints),
+                    &mapping);
+    }
+}
+
+/* Symbologies zxing 1.4 reads along scan lines, which a tilt defeats. */
+static const MarBarcodeFormats TILT_SENSITIVE =
+  MAR_BARCODE_FORMAT_CODABAR | MAR_BARCODE_FORMAT_CODE39 | MAR_BARCODE_FORMAT_CODE93 |
+  MAR_BARCODE_FORMAT_CODE128 | MAR_BARCODE_FORMAT_DATABAR | MAR_BARCODE_FORMAT_DATABAR_EXPANDED |
+  MAR_BARCODE_FORMAT_EAN8 | MAR_BARCODE_FORMAT_EAN13 | MAR_BARCODE_FORMAT_ITF |
+  MAR_BARCODE_FORMAT_PDF417 | MAR_BARCODE_FORMAT_UPCA | MAR_BARCODE_FORMAT_UPCE;
+
+/* Turning a still image costs memory; beyond this, a photo is read as is. */
+#define TILT_MAX_PIXELS (16 * 1000 * 1000)
+
+/* @src (w × h luminance) turned by @degrees about its centre onto a canvas
+ * that holds all of it, white around; bilinear, in 8-bit fixed point. */
+static std::vector<guint8>
+turn_luminance (const std::vector<guint8> &src,
+                int                        w,
+                int                        h,
+                double                     degrees,
+                int                       *out_w,
+                int                       *out_h,
+                Mapping                   *m)
+{
+  double a = degrees * G_PI / 180.0;
+  int rw = (int) ceil (fabs (w * cos (a)) + fabs (h * sin (a)));
+  int rh = (int) ceil (fabs (w * sin (a)) + fabs (h * cos (a)));
+  std::vector<guint8> out ((size_t) rw * rh);
+
+  m->scale = 1;
+  m->ox = m->oy = 0;
+  m->turned = TRUE;
+  m->cos_a = cos (a);
+  m->sin_a = sin (a);
+  m->src_cx = w / 2.0;
+  m->src_cy = h / 2.0;
+  m->dst_cx = rw / 2.0;
+  m->dst_cy = rh / 2.0;
+
+  for (int y = 0; y < rh; y++)
+    for (int x = 0; x < rw; x++)
+      {
+        double dx = x + 0.5 - m->dst_cx, dy = y + 0.5 - m->dst_cy;
+        double sx = m->cos_a * dx - m->sin_a * dy + m->src_cx - 0.5;
+        double sy = m->sin_a * dx + m->cos_a * dy + m->src_cy - 0.5;
+        int x0 = (int) floor (sx), y0 = (int) floor (sy);
+        int fx = (int) ((sx - x0) * 256), fy = (int) ((sy - y0) * 256);
+        int v[4];
+
+        for (int i = 0; i < 4; i++)
+          {
+            int px = x0 + (i & 1), py = y0 + (i >> 1);
+
+            v[i] = (px < 0 || py < 0 || px >= w || py >= h) ? 255 : src[(size_t) py * w + px];
+          }
+        out[(size_t) y * rw + x] =
+          (guint8) ((((v[0] * (256 - fx) + v[1] * fx) * (256 - fy)) +
+                     ((v[2] * (256 - fx) + v[3] * fx) * fy) + (1 << 15)) >> 16);
+      }
+  *out_w = rw;
+  *out_h = rh;
+  return out;
+}
+
+static gboolean
+has_format_in (MarBarcodes       *barcodes,
+               MarBarcodeFormats  formats)
+{
+  for (guint i = 0; i < mar_barcodes_get_size (barcodes); i++)
+    if (mar_barcode_get_format (mar_barcodes_get (barcodes, i)) & formats)
+      return TRUE;
+  return FALSE;
+}
+
+/* The direction most strong edges in the image run across, folded into
+ * [0°, 90°): a label's bars, its text and its border all turn together,
+ * so this is the angle a tilted bar code lies at. -1 if there is no
+ * clear one. */
+static double
+dominant_angle (const std::vector<guint8> &lum,
+                int                        w,
+                int                        h)
+{
+  double hist[45] = { 0, };
+  double best = 0, total = 0;
+  int best_bin = -1;
+
+  for (int y = 1; y < h - 1; y += 2)
+    for (int x = 1; x < w - 1; x += 2)
+      {
+        const guint8 *p = lum.data () + (size_t) y * w + x;
+        int gx = p[1] - p[-1], gy = p[w] - p[-w];
+        int mag = abs (gx) + abs (gy);
+        double deg;
+
+        if (mag < 60)
+          continue;
+        deg = atan2 ((double) gy, (double) gx) * 180.0 / G_PI;
+        deg = fmod (deg + 360.0, 90.0);
+        hist[(int) (deg / 2.0) % 45] += mag;
+        total += mag;
+      }
+
+  /* Smoothed over three bins, wrapping round at 90°. */
+  for (int b = 0; b < 45; b++)
+    {
+      double v = hist[(b + 44) % 45] + 2 * hist[b] + hist[(b + 1) % 45];
+
+      if (v > best)
+        {
+          best = v;
+          best_bin = b;
+        }
+    }
+  if (best_bin < 0 || best < total * 0.15)
+    return -1;
+  return best_bin * 2.0 + 1.0;
+}
+
+/* zxing 1.4's linear readers scan rows (and columns, with try_rotate): a
+ * bar code tilted by more than its height over its length (about 10° for
+ * a GS1-128 on a bag label) is crossed by no complete scan line. Turning
+ * the image by the label's own angle (dominant_angle()), or in 15°
+ * steps, brings any angle within 7.5° of a scan direction. Matrix symbols are read at any angle already, so only linear
+ * formats are looked for. */
+static void
+read_tilted (const MarImageView        *view,
+             const MarReaderOptions    *options,
+             const std::vector<guint8> &lum,
+             gboolean                   all_steps,
+             MarBarcodes               *barcodes)
+{
+  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+  g_autoptr(MarReaderOptions) linear = NULL;
+  ZXing::DecodeHints hints;
+  std::vector<double> angles;
+  double peak;
+
+  if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
+    return;
+
+  linear = mar_reader_options_copy (options);
+  linear->formats = wanted & TILT_SENSITIVE;
+  hints = hints_from_options (linear);
+
+  /* The label's own angle first; then steps of 15° in case it misled. */
+  peak = dominant_angle (lum, view->width, view->height);
+  if (peak > 6 && peak < 84)
+    angles.push_back (peak);
+  if (all_steps)
+    for (double step : { 45.0, 15.0, 75.0, 30.0, 60.0 })
+      if (peak < 0 || fabs (step - peak) > 7.5)
+        angles.push_back (step);
+
+  for (double degrees : angles)
+    {
+      Mapping mapping;
+      int rw, rh;
+      std::vector<guint8> turned = turn_luminance (lum, view->width, view->height, degrees, &rw, &rh, &mapping);
+      guint before = mar_barcodes_get_size (barcodes);
+
+      read_pyramid (ZXing::ImageView (turned.data (), rw, rh, ZXing::ImageFormat::Lum),
+                    [&turned] () -> const std::vector<guint8> & { return turned; },
+                    hints, linear, mapping, barcodes);
+      if (mar_barcodes_get_size (barcodes) > before)
+        return;
+    }
+}
+
+/* Three passes of a box blur of radius 2 along rows and columns: close to
+ * a Gaussian of σ 2.4 px. */
+static std::vector<guint8>
+soften (const std::vector<guint8> &src,
+        int                        w,
+        int                        h)
+{
+  std::vector<guint8> out (src);
+  std::vector<int> line ((size_t) MAX (w, h));
+  const int r = 2;
+
+  for (int pass = 0; pass < 3; pass++)
+    for (bool rows : { true, false })
+      {
+        int n_lines = rows ? h : w, len = rows ? w : h;
+
+        for (int l = 0; l < n_lines; l++)
+          {
+            int sum = 0;
+
+            for (int i = 0; i < len; i++)
+              line[i] = out[rows ? (size_t) l * w + i : (size_t) i * w + l];
+            for (int k = -r; k <= r; k++)
+              sum += line[CLAMP (k, 0, len - 1)];
+            for (int i = 0; i < len; i++)
+              {
+                out[rows ? (size_t) l * w + i : (size_t) i * w + l] = (guint8) ((sum + r) / (2 * r + 1));
+                sum += line[MIN (i + r + 1, len - 1)] - line[MAX (i - r, 0)];
+              }
+          }
+      }
+  return out;
+}
+
+/* Out of focus (a webcam at arm's length, a shaking hand), the narrow
+ * bars of a long linear symbol blur into their neighbours and zxing reads
+ * no row. An unsharp mask (the image plus its difference from a softened
+ * copy) restores the edges. */
+static void
+read_sharpened (const MarImageView        *view,
+                const MarReaderOptions    *options,
+                const std::vector<guint8> &lum,
+                MarBarcodes               *barcodes)
+{
+  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+  g_autoptr(MarReaderOptions) linear = NULL;
+  std::vector<guint8> soft, sharp ((size_t) view->width * view->height);
+  Mapping identity = { 1, 0, 0, FALSE, 1, 0, 0, 0, 0, 0 };
+  guint before = mar_barcodes_get_size (barcodes);
+
+  if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
+    return;
+
+  linear = mar_reader_options_copy (options);
+  linear->formats = wanted & TILT_SENSITIVE;
+
+  soft = soften (lum, view->width, view->height);
+  for (size_t i = 0; i < sharp.size (); i++)
+    sharp[i] = (guint8) CLAMP (2 * lum[i] - soft[i], 0, 255);
+
+  read_pyramid (ZXing::ImageView (sharp.data (), view->width, view->height, ZXing::ImageFormat::Lum),
+                [&sharp] () -> const std::vector<guint8> & { return sharp; },
+                hints_from_options (linear), linear, identity, barcodes);
+  if (mar_barcodes_get_size (barcodes) == before)
+    read_tilted (view, linear, sharp, FALSE, barcodes);
+}
+
+/* zxing 1.4 looks for a DataMatrix only along the image's horizontal and
+ * vertical centre lines ("If neither the horizontal nor the vertical
+ * center line cross the symbol, it will be overlooked", DMDetector.cpp),
+ * and fails when such a line only clips a corner of a tilted symbol. So
+ * DataMatrix candidates are located first — compact, square-ish patches
+ * dense with edges, as a symbol is and text lines and bar codes are not —
+ * and each is read from a crop centred on it, where the centre lines run
+ * through the middle of the symbol. */
+#define BLOB_CELL        16       /* pixels per cell of the edge-density grid */
+#define BLOB_MAX_TRIES   12
+
+typedef struct
+{
+  int x0, y0, x1, y1;             /* in cells, inclusive */
+  int cells;
+} Blob;
+
+static std::vector<Blob>
+find_blobs (const std::vector<guint8> &lum,
+            int                        w,
+            int                        h)
+{
+  int gw = w / BLOB_CELL, gh = h / BLOB_CELL;
+  std::vector<guint8> busy ((size_t) MAX (gw, 0) * MAX (gh, 0));
+  std::vector<int> label (busy.size (), -1);
+  std::vector<Blob> blobs;
+
+  if (gw < 2 || gh < 2)
+    return blobs;
+
+  /* A cell is busy when many of its pixels sit on a strong edge. */
+  for (int cy = 0; cy < gh; cy++)
+    for (int cx = 0; cx < gw; cx++)
+      {
+        int edges = 0, n = 0;
+
+        for (int y = cy * BLOB_CELL + 1; y < (cy + 1) * BLOB_CELL - 1 && y < h - 1; y += 2)
+          for (int x = cx * BLOB_CELL + 1; x < (cx + 1) * BLOB_CELL - 1 && x < w - 1; x += 2, n++)
+            {
+              const guint8 *p = lum.data () + (size_t) y * w + x;
+              int gx = abs (p[1] - p[-1]), gy = abs (p[w] - p[-w]);
+
+              edges += gx + gy > 60;
+            }
+        busy[(size_t) cy * gw + cx] = n > 0 && edges * 5 >= n;
+      }
+
+  /* Connected patches of busy cells (4-neighbours). */
+  for (int start = 0; start < gw * gh; start++)
+    {
+      std::vector<int> stack;
+      Blob b;
+
+      if (!busy[start] || label[start] >= 0)
+        continue;
+      b = Blob { start % gw, start / gw, start % gw, start / gw, 0 };
+      label[start] = (int) blobs.size ();
+      stack.push_back (start);
+      while (!stack.empty ())
+        {
+          int c = stack.back (), cx = c % gw, cy = c / gw;
+
+          stack.pop_back ();
+          b.cells++;
+          b.x0 = MIN (b.x0, cx); b.x1 = MAX (b.x1, cx);
+          b.y0 = MIN (b.y0, cy); b.y1 = MAX (b.y1, cy);
+          for (int d = 0; d < 4; d++)
+            {
+              int nx = cx + (d == 0) - (d == 1), ny = cy + (d == 2) - (d == 3);
+              int nc = ny * gw + nx;
+
+              if (nx < 0 || ny < 0 || nx >= gw || ny >= gh || !busy[nc] || label[nc] >= 0)
+                continue;
+              label[nc] = (int) blobs.size ();
+              stack.push_back (nc);
+            }
+        }
+      blobs.push_back (b);
+    }
+
+  /* Keep patches that could be a symbol: at least 2 × 2 cells, not a
+   * long strip (text line, bar code), filled rather than sparse. Most
+   * square and densest first. */
+  std::vector<Blob> keep;
+  for (const Blob &b : blobs)
+    {
+      int bw = b.x1 - b.x0 + 1, bh = b.y1 - b.y0 + 1;
+
+      if (bw < 2 || bh < 2 || bw > 3 * bh || bh > 3 * bw || b.cells * 3 < bw * bh)
+        continue;
+      if (bw > gw * 3 / 4 && bh > gh * 3 / 4)
+        continue;
+      keep.push_back (b);
+    }
+  std::sort (keep.begin (), keep.end (), [] (const Blob &a, const Blob &b) {
+    double ra = (double) MIN (a.x1 - a.x0, a.y1 - a.y0) / MAX (a.x1 - a.x0, a.y1 - a.y0);
+    double rb = (double) MIN (b.x1 - b.x0, b.y1 - b.y0) / MAX (b.x1 - b.x0, b.y1 - b.y0);
+
+    return ra * a.cells > rb * b.cells;
+  });
+  if (keep.size () > BLOB_MAX_TRIES)
+    keep.resize (BLOB_MAX_TRIES);
+  return keep;
+}
+
+static void
+read_datamatrix_candidates (const MarImageView     *view,
+                            const MarReaderOptions *options,
+                            std::vector<guint8>    &lum,
+                            MarBarcodes            *barcodes)
+{
+  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+  g_autoptr(MarReaderOptions) dm = NULL;
+  ZXing::DecodeHints hints;
+  int w = view->width, h = view->height;
+
+  if ((wanted & MAR_BARCODE_FORMAT_DATAMATRIX) == 0 || has_format_in (barcodes, MAR_BARCODE_FORMAT_DATAMATRIX))
+    return;
+
+  dm = mar_reader_options_copy (options);
+  dm->formats = MAR_BARCODE_FORMAT_DATAMATRIX;
+  hints = hints_from_options (dm);
+
+  for (const Blob &b : find_blobs (lum, w, h))
+    {
+      /* A crop twice the patch's size, centred on it. */
+      int cx = (b.x0 + b.x1 + 1) * BLOB_CELL / 2, cy = (b.y0 + b.y1 + 1) * BLOB_CELL / 2;
+      int half = MAX (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1) * BLOB_CELL;
+      int x0 = MAX (cx - half, 0), y0 = MAX (cy - half, 0);
+      int x1 = MIN (cx + half, w), y1 = MIN (cy + half, h);
+      int bw = x1 - x0, bh = y1 - y0;
+      Mapping mapping = { 1, x0, y0, FALSE, 1, 0, 0, 0, 0, 0 };
+      const guint8 *origin = lum.data () + (size_t) y0 * w + x0;
+      std::vector<guint8> crop;
+
+      if (bw < 16 || bh < 16)
+        continue;
+      /* Keep the candidate at the crop's centre even at the image edge. */
+      if (cx - x0 != x1 - cx || cy - y0 != y1 - cy)
+        {
+          int hx = MIN (cx - x0, x1 - cx), hy = MIN (cy - y0, y1 - cy);
+
+          x0 = cx - hx; x1 = cx + hx; y0 = cy - hy; y1 = cy + hy;
+          bw = x1 - x0; bh = y1 - y0;
+          mapping.ox = x0;
+          mapping.oy = y0;
+          origin = lum.data () + (size_t) y0 * w + x0;
+          if (bw < 16 || bh < 16)
+            continue;
+        }
+      read_pyramid (ZXing::ImageView (origin, bw, bh, ZXing::ImageFormat::Lum, w),
+                    [&] () -> const std::vector<guint8> & {
+                      if (crop.empty ())
+                        {
+                          crop.resize ((size_t) bw * bh);
+                          for (int row = 0; row < bh; row++)
+                            memcpy (crop.data () + (size_t) row * bw, origin + (size_t) row * w, bw);
+                        }
+                      return crop;
+                    },
+                    hints, dm, mapping, barcodes);
+    }
 }
 
 MarBarcodes *
@@ -201,12 +740,44 @@ mar_read_barcodes (const MarImageView     *view,
                            static_cast<ZXing::ImageFormat> (view->format),
                            static_cast<int> (view->row_stride),
                            static_cast<int> (view->pix_stride));
-      ZXing::Results results = ZXing::ReadBarcodes (iv, hints_from_options (options));
       g_autoptr(MarBarcodes) barcodes = mar_barcodes_new ();
+      std::vector<guint8> lum;
+      auto make_lum = [view, &lum] () -> const std::vector<guint8> & {
+        if (lum.empty ())
+          {
+            lum.resize ((size_t) view->width * view->height);
+            mar_image_view_copy_luminance (view, lum.data ());
+          }
+        return lum;
+      };
+      Mapping identity = { 1, 0, 0, FALSE, 1, 0, 0, 0, 0, 0 };
 
-      for (const ZXing::Result &result : results)
-        if (result.isValid ())
-          mar_barcodes_take (barcodes, barcode_from_result (result));
+      read_pyramid (iv, make_lum, hints_from_options (options), options, identity, barcodes);
+
+      if (options->thorough && (gint64) view->width * view->height <= TILT_MAX_PIXELS)
+        {
+          make_lum ();
+          read_datamatrix_candidates (view, options, lum, barcodes);
+          read_tilted (view, options, lum, TRUE, barcodes);
+          if (options->binarizer == MAR_BINARIZER_LOCAL_AVERAGE)
+            {
+              g_autoptr(MarReaderOptions) global = mar_reader_options_copy (options);
+              MarBarcodeFormats missing = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+
+              /* Only what is still missing: matrix symbols when none was
+               * read, linear ones likewise. */
+              if (has_format_in (barcodes, ~TILT_SENSITIVE))
+                missing &= TILT_SENSITIVE;
+              if (has_format_in (barcodes, TILT_SENSITIVE))
+                missing &= ~TILT_SENSITIVE;
+              global->formats = missing;
+              global->binarizer = MAR_BINARIZER_GLOBAL_HISTOGRAM;
+              if (missing != 0)
+                read_pyramid (ZXing::ImageView (lum.data (), view->width, view->height, ZXing::ImageFormat::Lum),
+                              make_lum, hints_from_options (global), global, identity, barcodes);
+            }
+          read_sharpened (view, options, lum, barcodes);
+        }
 
       return static_cast<MarBarcodes *> (g_steal_pointer (&barcodes));
     }
