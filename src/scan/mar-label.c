@@ -406,7 +406,7 @@ mar_label_get_size (const MarLabel *label,
                     double         *width,
                     double         *height)
 {
-  double w = 100, h = 62;
+  double w = 90, h = 60;
 
   g_return_if_fail (label != NULL);
 
@@ -417,7 +417,7 @@ mar_label_get_size (const MarLabel *label,
       break;
     case MAR_LABEL_IV_BAG:
     case MAR_LABEL_PHARMACY_BAG:
-      w = 100, h = 62;
+      w = 90, h = 60;           /* two across an A4 or Letter sheet */
       break;
     case MAR_LABEL_STAFF_BADGE:
       w = 85.6, h = 54;         /* ISO/IEC 7810 ID-1 card */

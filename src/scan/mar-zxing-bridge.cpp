@@ -157,19 +157,29 @@ databar_element_string (const ZXing::Result &result,
  * image (or the image turned, see read_tilted()) scaled down by `scale`. */
 typedef struct
 {
-  int      scale;
-  int      ox, oy;             /* where a band of the image starts */
+  int      scale;              /* layer pixels are this many image pixels */
+  int      divide;             /* ...or image pixels are this many layer pixels */
+  int      ox, oy;             /* where a crop of the image starts */
   gboolean turned;
   double   cos_a, sin_a;
   double   src_cx, src_cy;     /* centre of the caller's image */
   double   dst_cx, dst_cy;     /* centre of the turned canvas */
 } Mapping;
 
+static Mapping
+mapping_for_crop (int ox,
+                  int oy)
+{
+  Mapping m = { 1, 1, ox, oy, FALSE, 1, 0, 0, 0, 0, 0 };
+
+  return m;
+}
+
 static MarPoint
 map_point (const Mapping       *m,
            const ZXing::PointI &p)
 {
-  double x = p.x * m->scale, y = p.y * m->scale;
+  double x = (double) p.x * m->scale / m->divide, y = (double) p.y * m->scale / m->divide;
   double dx, dy;
 
   if (!m->turned)
@@ -349,6 +359,7 @@ turn_luminance (const std::vector<guint8> &src,
   std::vector<guint8> out ((size_t) rw * rh);
 
   m->scale = 1;
+  m->divide = 1;
   m->ox = m->oy = 0;
   m->turned = TRUE;
   m->cos_a = cos (a);
@@ -393,69 +404,128 @@ has_format_in (MarBarcodes       *barcodes,
   return FALSE;
 }
 
-/* The direction most strong edges in the image run across, folded into
- * [0°, 90°): a label's bars, its text and its border all turn together,
- * so this is the angle a tilted bar code lies at. -1 if there is no
- * clear one. */
-static double
-dominant_angle (const std::vector<guint8> &lum,
-                int                        w,
-                int                        h)
+/* Is there a linear bar code in the picture, and at what angle? Bars are
+ * many strong, parallel edges: in a cell of a bar code the image gradient
+ * points one way (a coherent structure tensor), and neighbouring cells
+ * agree. Text and matrix symbols have edges every which way. This keeps
+ * the costly fallbacks below for photos that show bars, and tells them
+ * the angle to turn by (folded into [0°, 90°): zxing reads both axes). */
+#define BAR_CELL 16
+
+static gboolean
+find_bars (const std::vector<guint8> &lum,
+           int                        w,
+           int                        h,
+           double                    *angle)
 {
-  double hist[45] = { 0, };
-  double best = 0, total = 0;
-  int best_bin = -1;
+  int gw = w / BAR_CELL, gh = h / BAR_CELL;
+  std::vector<double> cell_angle ((size_t) MAX (gw, 0) * MAX (gh, 0), -1.0);
+  std::vector<guint8> seen (cell_angle.size ());
+  size_t best_size = 0;
+  double best_sin = 0, best_cos = 0;
 
-  for (int y = 1; y < h - 1; y += 2)
-    for (int x = 1; x < w - 1; x += 2)
+  *angle = -1;
+  if (gw < 2 || gh < 2)
+    return FALSE;
+
+  for (int cy = 0; cy < gh; cy++)
+    for (int cx = 0; cx < gw; cx++)
       {
-        const guint8 *p = lum.data () + (size_t) y * w + x;
-        int gx = p[1] - p[-1], gy = p[w] - p[-w];
-        int mag = abs (gx) + abs (gy);
-        double deg;
+        double jxx = 0, jyy = 0, jxy = 0, energy, coherence;
+        int n = 0;
 
-        if (mag < 60)
+        for (int y = MAX (cy * BAR_CELL, 1); y < MIN ((cy + 1) * BAR_CELL, h - 1); y++)
+          for (int x = MAX (cx * BAR_CELL, 1); x < MIN ((cx + 1) * BAR_CELL, w - 1); x++, n++)
+            {
+              const guint8 *p = lum.data () + (size_t) y * w + x;
+              double gx = p[1] - p[-1], gy = p[w] - p[-w];
+
+              jxx += gx * gx;
+              jyy += gy * gy;
+              jxy += gx * gy;
+            }
+        if (n == 0)
           continue;
-        deg = atan2 ((double) gy, (double) gx) * 180.0 / G_PI;
-        deg = fmod (deg + 360.0, 90.0);
-        hist[(int) (deg / 2.0) % 45] += mag;
-        total += mag;
+        energy = (jxx + jyy) / n;
+        coherence = energy > 0 ? sqrt ((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / (jxx + jyy) : 0;
+        /* Mean squared gradient above 150 (a faint edge every few pixels)
+         * and gradients within about ±20° of one direction. */
+        if (energy > 150 && coherence > 0.75)
+          {
+            double deg = 0.5 * atan2 (2 * jxy, jxx - jyy) * 180.0 / G_PI;
+
+            cell_angle[(size_t) cy * gw + cx] = fmod (deg + 180.0, 180.0);
+          }
       }
 
-  /* Smoothed over three bins, wrapping round at 90°. */
-  for (int b = 0; b < 45; b++)
+  /* Groups of neighbouring cells that agree on the direction (±12°). */
+  for (int start = 0; start < gw * gh; start++)
     {
-      double v = hist[(b + 44) % 45] + 2 * hist[b] + hist[(b + 1) % 45];
+      std::vector<int> stack;
+      size_t size = 0;
+      double sum_sin = 0, sum_cos = 0;
 
-      if (v > best)
+      if (cell_angle[start] < 0 || seen[start])
+        continue;
+      seen[start] = 1;
+      stack.push_back (start);
+      while (!stack.empty ())
         {
-          best = v;
-          best_bin = b;
+          int c = stack.back (), cx = c % gw, cy = c / gw;
+          double a = cell_angle[c];
+
+          stack.pop_back ();
+          size++;
+          /* Average on the doubled angle: 179° and 1° are neighbours. */
+          sum_sin += sin (2 * a * G_PI / 180.0);
+          sum_cos += cos (2 * a * G_PI / 180.0);
+          for (int d = 0; d < 4; d++)
+            {
+              int nx = cx + (d == 0) - (d == 1), ny = cy + (d == 2) - (d == 3);
+              int nc = ny * gw + nx;
+              double diff;
+
+              if (nx < 0 || ny < 0 || nx >= gw || ny >= gh || seen[nc] || cell_angle[nc] < 0)
+                continue;
+              diff = fabs (cell_angle[nc] - a);
+              if (MIN (diff, 180.0 - diff) > 12.0)
+                continue;
+              seen[nc] = 1;
+              stack.push_back (nc);
+            }
+        }
+      if (size > best_size)
+        {
+          best_size = size;
+          best_sin = sum_sin;
+          best_cos = sum_cos;
         }
     }
-  if (best_bin < 0 || best < total * 0.15)
-    return -1;
-  return best_bin * 2.0 + 1.0;
+
+  /* Six cells of 16 px: even a short symbol far away covers that. */
+  if (best_size < 6)
+    return FALSE;
+  *angle = fmod (atan2 (best_sin, best_cos) * 90.0 / G_PI + 180.0, 90.0);
+  return TRUE;
 }
 
 /* zxing 1.4's linear readers scan rows (and columns, with try_rotate): a
  * bar code tilted by more than its height over its length (about 10° for
  * a GS1-128 on a bag label) is crossed by no complete scan line. Turning
- * the image by the label's own angle (dominant_angle()), or in 15°
+ * the image by the bars' own angle (find_bars()), or in 15°
  * steps, brings any angle within 7.5° of a scan direction. Matrix symbols are read at any angle already, so only linear
  * formats are looked for. */
 static void
 read_tilted (const MarImageView        *view,
              const MarReaderOptions    *options,
              const std::vector<guint8> &lum,
-             gboolean                   all_steps,
+             double                     peak,
              MarBarcodes               *barcodes)
 {
   MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
   g_autoptr(MarReaderOptions) linear = NULL;
   ZXing::DecodeHints hints;
   std::vector<double> angles;
-  double peak;
 
   if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
     return;
@@ -464,14 +534,12 @@ read_tilted (const MarImageView        *view,
   linear->formats = wanted & TILT_SENSITIVE;
   hints = hints_from_options (linear);
 
-  /* The label's own angle first; then steps of 15° in case it misled. */
-  peak = dominant_angle (lum, view->width, view->height);
+  /* The bars' own angle first; then steps of 15° in case it misled. */
   if (peak > 6 && peak < 84)
     angles.push_back (peak);
-  if (all_steps)
-    for (double step : { 45.0, 15.0, 75.0, 30.0, 60.0 })
-      if (peak < 0 || fabs (step - peak) > 7.5)
-        angles.push_back (step);
+  for (double step : { 45.0, 15.0, 75.0, 30.0, 60.0 })
+    if (peak < 0 || fabs (step - peak) > 7.5)
+      angles.push_back (step);
 
   for (double degrees : angles)
     {
@@ -488,18 +556,19 @@ read_tilted (const MarImageView        *view,
     }
 }
 
-/* Three passes of a box blur of radius 2 along rows and columns: close to
- * a Gaussian of σ 2.4 px. */
+/* Box blurs of radius @r along rows and columns, @passes times: close to
+ * a Gaussian whose variance is passes × ((2r + 1)² − 1) / 12. */
 static std::vector<guint8>
 soften (const std::vector<guint8> &src,
         int                        w,
-        int                        h)
+        int                        h,
+        int                        r,
+        int                        passes)
 {
   std::vector<guint8> out (src);
   std::vector<int> line ((size_t) MAX (w, h));
-  const int r = 2;
 
-  for (int pass = 0; pass < 3; pass++)
+  for (int pass = 0; pass < passes; pass++)
     for (bool rows : { true, false })
       {
         int n_lines = rows ? h : w, len = rows ? w : h;
@@ -522,6 +591,59 @@ soften (const std::vector<guint8> &src,
   return out;
 }
 
+/* A long linear symbol far from the camera has bars two or three pixels
+ * wide; thresholding loses whole modules to rounding. Read at twice the
+ * size (bilinear), edges fall between pixels where they belong. Only for
+ * small images: a large one has the pixels already. */
+#define UPSCALE_MAX_SIDE 2000
+
+static void
+read_upscaled (const MarImageView        *view,
+               const MarReaderOptions    *options,
+               const std::vector<guint8> &lum,
+               MarBarcodes               *barcodes)
+{
+  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+  g_autoptr(MarReaderOptions) linear = NULL;
+  int w = view->width, h = view->height, bw = 2 * w, bh = 2 * h;
+  std::vector<guint8> big;
+  Mapping half = mapping_for_crop (0, 0);
+
+  if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE) ||
+      MAX (w, h) > UPSCALE_MAX_SIDE)
+    return;
+
+  linear = mar_reader_options_copy (options);
+  linear->formats = wanted & TILT_SENSITIVE;
+  linear->try_downscale = FALSE;
+
+  big.resize ((size_t) bw * bh);
+  for (int y = 0; y < bh; y++)
+    {
+      double sy = CLAMP ((y + 0.5) / 2.0 - 0.5, 0.0, h - 1.0);
+      int y0 = (int) sy, y1 = MIN (y0 + 1, h - 1);
+      int fy = (int) ((sy - y0) * 256);
+
+      for (int x = 0; x < bw; x++)
+        {
+          double sx = CLAMP ((x + 0.5) / 2.0 - 0.5, 0.0, w - 1.0);
+          int x0 = (int) sx, x1 = MIN (x0 + 1, w - 1);
+          int fx = (int) ((sx - x0) * 256);
+          int top = lum[(size_t) y0 * w + x0] * (256 - fx) + lum[(size_t) y0 * w + x1] * fx;
+          int bottom = lum[(size_t) y1 * w + x0] * (256 - fx) + lum[(size_t) y1 * w + x1] * fx;
+
+          big[(size_t) y * bw + x] = (guint8) ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16);
+        }
+    }
+
+  /* Positions come back in doubled pixels: halve them. */
+  half.divide = 2;
+  take_results (barcodes,
+                ZXing::ReadBarcodes (ZXing::ImageView (big.data (), bw, bh, ZXing::ImageFormat::Lum),
+                                     hints_from_options (linear)),
+                &half);
+}
+
 /* Out of focus (a webcam at arm's length, a shaking hand), the narrow
  * bars of a long linear symbol blur into their neighbours and zxing reads
  * no row. An unsharp mask (the image plus its difference from a softened
@@ -530,29 +652,34 @@ static void
 read_sharpened (const MarImageView        *view,
                 const MarReaderOptions    *options,
                 const std::vector<guint8> &lum,
+                double                     bar_angle,
                 MarBarcodes               *barcodes)
 {
   MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
   g_autoptr(MarReaderOptions) linear = NULL;
-  std::vector<guint8> soft, sharp ((size_t) view->width * view->height);
-  Mapping identity = { 1, 0, 0, FALSE, 1, 0, 0, 0, 0, 0 };
-  guint before = mar_barcodes_get_size (barcodes);
-
-  if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
-    return;
+  Mapping identity = mapping_for_crop (0, 0);
+  /* σ ≈ 1.4, 2 and 2.4 px: the mask helps most when it matches the blur. */
+  const int kernels[][2] = { { 1, 3 }, { 2, 2 }, { 2, 3 } };
 
   linear = mar_reader_options_copy (options);
   linear->formats = wanted & TILT_SENSITIVE;
 
-  soft = soften (lum, view->width, view->height);
-  for (size_t i = 0; i < sharp.size (); i++)
-    sharp[i] = (guint8) CLAMP (2 * lum[i] - soft[i], 0, 255);
+  for (const auto &k : kernels)
+    {
+      std::vector<guint8> soft, sharp ((size_t) view->width * view->height);
 
-  read_pyramid (ZXing::ImageView (sharp.data (), view->width, view->height, ZXing::ImageFormat::Lum),
-                [&sharp] () -> const std::vector<guint8> & { return sharp; },
-                hints_from_options (linear), linear, identity, barcodes);
-  if (mar_barcodes_get_size (barcodes) == before)
-    read_tilted (view, linear, sharp, FALSE, barcodes);
+      if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
+        return;
+
+      soft = soften (lum, view->width, view->height, k[0], k[1]);
+      for (size_t i = 0; i < sharp.size (); i++)
+        sharp[i] = (guint8) CLAMP (2 * lum[i] - soft[i], 0, 255);
+
+      read_pyramid (ZXing::ImageView (sharp.data (), view->width, view->height, ZXing::ImageFormat::Lum),
+                    [&sharp] () -> const std::vector<guint8> & { return sharp; },
+                    hints_from_options (linear), linear, identity, barcodes);
+      read_tilted (view, linear, sharp, bar_angle, barcodes);
+    }
 }
 
 /* zxing 1.4 looks for a DataMatrix only along the image's horizontal and
@@ -686,7 +813,7 @@ read_datamatrix_candidates (const MarImageView     *view,
       int x0 = MAX (cx - half, 0), y0 = MAX (cy - half, 0);
       int x1 = MIN (cx + half, w), y1 = MIN (cy + half, h);
       int bw = x1 - x0, bh = y1 - y0;
-      Mapping mapping = { 1, x0, y0, FALSE, 1, 0, 0, 0, 0, 0 };
+      Mapping mapping = mapping_for_crop (x0, y0);
       const guint8 *origin = lum.data () + (size_t) y0 * w + x0;
       std::vector<guint8> crop;
 
@@ -750,15 +877,21 @@ mar_read_barcodes (const MarImageView     *view,
           }
         return lum;
       };
-      Mapping identity = { 1, 0, 0, FALSE, 1, 0, 0, 0, 0, 0 };
+      Mapping identity = mapping_for_crop (0, 0);
 
       read_pyramid (iv, make_lum, hints_from_options (options), options, identity, barcodes);
 
       if (options->thorough && (gint64) view->width * view->height <= TILT_MAX_PIXELS)
         {
           make_lum ();
+          MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+          double bar_angle = -1;
+          gboolean bars = (wanted & TILT_SENSITIVE) != 0 && !has_format_in (barcodes, TILT_SENSITIVE) &&
+                          find_bars (lum, view->width, view->height, &bar_angle);
+
           read_datamatrix_candidates (view, options, lum, barcodes);
-          read_tilted (view, options, lum, TRUE, barcodes);
+          if (bars)
+            read_tilted (view, options, lum, bar_angle, barcodes);
           if (options->binarizer == MAR_BINARIZER_LOCAL_AVERAGE)
             {
               g_autoptr(MarReaderOptions) global = mar_reader_options_copy (options);
@@ -776,7 +909,11 @@ mar_read_barcodes (const MarImageView     *view,
                 read_pyramid (ZXing::ImageView (lum.data (), view->width, view->height, ZXing::ImageFormat::Lum),
                               make_lum, hints_from_options (global), global, identity, barcodes);
             }
-          read_sharpened (view, options, lum, barcodes);
+          if (bars)
+            {
+              read_upscaled (view, options, lum, barcodes);
+              read_sharpened (view, options, lum, bar_angle, barcodes);
+            }
         }
 
       return static_cast<MarBarcodes *> (g_steal_pointer (&barcodes));

@@ -258,14 +258,13 @@ perspective_strong (const ScanTestImage *i)
   return scan_test_image_perspective (padded, 0.65, -0.1);
 }
 
-/* A hand-held webcam: small, turned, soft and noisy. */
+/* A hand-held webcam: small, turned and noisy. */
 static ScanTestImage *
 combo_webcam (const ScanTestImage *i)
 {
   g_autoptr(ScanTestImage) small = scan_test_image_scale (i, 0.6);
   ScanTestImage *turned = scan_test_image_rotate (small, 20);
 
-  scan_test_image_blur (turned, 1);
   scan_test_image_add_noise (turned, 8, 3);
   return turned;
 }
