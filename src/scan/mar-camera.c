@@ -406,56 +406,20 @@ make_element (const char  *factory,
   return element;
 }
 
-static GstElement *
-build_pipeline (MarCamera  *self,
+/* Sets up the appsink that hands frames to the decoding thread. */
+static void
+configure_sink (GstElement *sink,
                 Session    *session,
-                GError    **error)
+                gboolean    live)
 {
-  g_autoptr(GstElement) pipeline = gst_pipeline_new ("mar-camera");
-  g_autoptr(GstCaps) caps = NULL;
-  GstElement *source, *convert, *sink;
+  g_autoptr(GstCaps) caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "GRAY8", NULL);
   GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample };
-  gboolean live = self->source_description == NULL;
-
-  if (live)
-    {
-      source = make_element ("v4l2src", "source", error);
-      if (source == NULL)
-        return NULL;
-      if (self->device != NULL)
-        g_object_set (source, "device", self->device, NULL);
-    }
-  else
-    {
-      g_autoptr(GError) parse_error = NULL;
-
-      source = gst_parse_bin_from_description (self->source_description, TRUE, &parse_error);
-      if (source == NULL)
-        {
-          g_set_error (error, MAR_CAMERA_ERROR, MAR_CAMERA_ERROR_START,
-                       _("The camera source cannot be set up: %s"), parse_error->message);
-          return NULL;
-        }
-    }
-  gst_bin_add (GST_BIN (pipeline), source);
-
-  convert = make_element ("videoconvert", "convert", error);
-  if (convert == NULL)
-    return NULL;
-  sink = make_element ("appsink", "sink", error);
-  if (sink == NULL)
-    {
-      gst_object_unref (gst_object_ref_sink (convert));
-      return NULL;
-    }
-  gst_bin_add_many (GST_BIN (pipeline), convert, sink, NULL);
 
   /* zxing reads luminance; GRAY8 is one byte per pixel, the cheapest
    * frame to hand to the decoder. One buffer, newest wins: a camera must
    * never queue stale frames behind a slow decode. A live camera is
    * processed as soon as a frame arrives; a file or test source is paced
    * by the clock like a camera would be. */
-  caps = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "GRAY8", NULL);
   g_object_set (sink,
                 "caps", caps,
                 "max-buffers", 1,
@@ -465,14 +429,67 @@ build_pipeline (MarCamera  *self,
                 NULL);
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, session_ref (session),
                               (GDestroyNotify) session_unref);
+}
 
-  if (!gst_element_link_many (source, convert, sink, NULL))
+static GstElement *
+build_pipeline (MarCamera  *self,
+                Session    *session,
+                GError    **error)
+{
+  g_autoptr(GstElement) pipeline = NULL;
+  g_autoptr(GstElement) sink = NULL;
+
+  if (self->source_description != NULL)
     {
-      g_set_error_literal (error, MAR_CAMERA_ERROR, MAR_CAMERA_ERROR_START,
-                           _("The camera source cannot be connected to the decoder"));
-      return NULL;
+      /* A description may end in caps ("videotestsrc ! video/x-raw,..."),
+       * which only parse with an element after them: parse it as a whole
+       * pipeline with our tail. */
+      g_autoptr(GError) parse_error = NULL;
+      g_autofree char *description = g_strdup_printf ("%s ! videoconvert ! appsink name=mar-sink",
+                                                      self->source_description);
+
+      pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS, &parse_error);
+      if (pipeline == NULL || parse_error != NULL)
+        {
+          g_set_error (error, MAR_CAMERA_ERROR, MAR_CAMERA_ERROR_START,
+                       _("The camera source cannot be set up: %s"),
+                       parse_error ? parse_error->message : _("unknown error"));
+          return NULL;
+        }
+      sink = gst_bin_get_by_name (GST_BIN (pipeline), "mar-sink");
+      g_assert (sink != NULL);
+      configure_sink (sink, session, FALSE);
+      return g_steal_pointer (&pipeline);
     }
-  return g_steal_pointer (&pipeline);
+  else
+    {
+      /* The device is set as a property, never pasted into a description. */
+      GstElement *source, *convert, *appsink;
+
+      pipeline = gst_pipeline_new ("mar-camera");
+      source = make_element ("v4l2src", "source", error);
+      if (source == NULL)
+        return NULL;
+      if (self->device != NULL)
+        g_object_set (source, "device", self->device, NULL);
+      gst_bin_add (GST_BIN (pipeline), source);
+      convert = make_element ("videoconvert", "convert", error);
+      if (convert == NULL)
+        return NULL;
+      gst_bin_add (GST_BIN (pipeline), convert);
+      appsink = make_element ("appsink", "mar-sink", error);
+      if (appsink == NULL)
+        return NULL;
+      gst_bin_add (GST_BIN (pipeline), appsink);
+      configure_sink (appsink, session, TRUE);
+      if (!gst_element_link_many (source, convert, appsink, NULL))
+        {
+          g_set_error_literal (error, MAR_CAMERA_ERROR, MAR_CAMERA_ERROR_START,
+                               _("The camera source cannot be connected to the decoder"));
+          return NULL;
+        }
+      return g_steal_pointer (&pipeline);
+    }
 }
 
 gboolean

@@ -410,14 +410,21 @@ has_format_in (MarBarcodes       *barcodes,
  * agree. Text and matrix symbols have edges every which way. This keeps
  * the costly fallbacks below for photos that show bars, and tells them
  * the angle to turn by (folded into [0°, 90°): zxing reads both axes). */
-#define BAR_CELL 16
+#define BAR_CELL     12
+#define BAR_WORK_SIDE 700         /* judged on a copy about this size */
 
 static gboolean
-find_bars (const std::vector<guint8> &lum,
-           int                        w,
-           int                        h,
+find_bars (const std::vector<guint8> &full,
+           int                        full_w,
+           int                        full_h,
            double                    *angle)
 {
+  /* Judge a small copy: big bars become a few pixels wide (several edges
+   * per cell, as bars have), and a matrix symbol's modules shrink into
+   * edges that run every which way. */
+  int f = MAX (1, (MAX (full_w, full_h) + BAR_WORK_SIDE / 2) / BAR_WORK_SIDE);
+  int w = full_w / f, h = full_h / f;
+  std::vector<guint8> lum ((size_t) w * h);
   int gw = w / BAR_CELL, gh = h / BAR_CELL;
   std::vector<double> cell_angle ((size_t) MAX (gw, 0) * MAX (gh, 0), -1.0);
   std::vector<guint8> seen (cell_angle.size ());
@@ -428,11 +435,22 @@ find_bars (const std::vector<guint8> &lum,
   if (gw < 2 || gh < 2)
     return FALSE;
 
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      {
+        unsigned sum = 0;
+
+        for (int yy = 0; yy < f; yy++)
+          for (int xx = 0; xx < f; xx++)
+            sum += full[(size_t) (y * f + yy) * full_w + x * f + xx];
+        lum[(size_t) y * w + x] = (guint8) (sum / (f * f));
+      }
+
   for (int cy = 0; cy < gh; cy++)
     for (int cx = 0; cx < gw; cx++)
       {
         double jxx = 0, jyy = 0, jxy = 0, energy, coherence;
-        int n = 0;
+        int n = 0, edges = 0;
 
         for (int y = MAX (cy * BAR_CELL, 1); y < MIN ((cy + 1) * BAR_CELL, h - 1); y++)
           for (int x = MAX (cx * BAR_CELL, 1); x < MIN ((cx + 1) * BAR_CELL, w - 1); x++, n++)
@@ -443,14 +461,16 @@ find_bars (const std::vector<guint8> &lum,
               jxx += gx * gx;
               jyy += gy * gy;
               jxy += gx * gy;
+              edges += fabs (gx) + fabs (gy) > 30;
             }
         if (n == 0)
           continue;
         energy = (jxx + jyy) / n;
         coherence = energy > 0 ? sqrt ((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / (jxx + jyy) : 0;
-        /* Mean squared gradient above 150 (a faint edge every few pixels)
-         * and gradients within about ±20° of one direction. */
-        if (energy > 150 && coherence > 0.75)
+        /* Edges on a third of the cell (several bars, not one border),
+         * a mean squared gradient above 150 and gradients within about
+         * ±20° of one direction. */
+        if (edges * 3 >= n && energy > 150 && coherence > 0.75)
           {
             double deg = 0.5 * atan2 (2 * jxy, jxx - jyy) * 180.0 / G_PI;
 
@@ -502,7 +522,7 @@ find_bars (const std::vector<guint8> &lum,
         }
     }
 
-  /* Six cells of 16 px: even a short symbol far away covers that. */
+  /* Six cells: even a short symbol far away covers that. */
   if (best_size < 6)
     return FALSE;
   *angle = fmod (atan2 (best_sin, best_cos) * 90.0 / G_PI + 180.0, 90.0);

@@ -348,8 +348,11 @@ test_round_trip (gconstpointer data)
   mar_reader_options_set_thorough (options, TRUE);
   view = mar_image_view_new (seen->pixels, seen->width, seen->height, MAR_IMAGE_FORMAT_LUM, 0, 0, &error);
   g_assert_no_error (error);
+  g_test_timer_start ();
   barcodes = mar_decoder_read_barcodes (decoder, view, options, NULL, &error);
   g_assert_no_error (error);
+  g_test_message ("%s/%s: %d × %d read in %.0f ms", rt->label->name, rt->distortion->name,
+                  seen->width, seen->height, g_test_timer_elapsed () * 1000);
 
   for (guint s = 0; s < mar_label_get_n_symbols (label); s++)
     {
