@@ -14,10 +14,7 @@
 
 #include <cmath>
 #include <exception>
-#include <algorithm>
-#include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +23,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mar-reader-image.h"
 #include "mar-reader-private.h"
 #include "mar-zxing-bridge.h"
 
@@ -153,24 +151,21 @@ databar_element_string (const ZXing::Result &result,
   return true;
 }
 
-/* Where a point of a layer lies in the caller's image: layers are the
- * image (or the image turned, see read_tilted()) scaled down by `scale`. */
+/* Where a point found in a derived image (a crop, a turned or enlarged
+ * copy) lies in the caller's image. */
 typedef struct
 {
-  int      scale;              /* layer pixels are this many image pixels */
-  int      divide;             /* ...or image pixels are this many layer pixels */
-  int      ox, oy;             /* where a crop of the image starts */
+  int      divide;             /* the derived image is this many times larger */
+  int      ox, oy;             /* where a crop starts */
   gboolean turned;
-  double   cos_a, sin_a;
-  double   src_cx, src_cy;     /* centre of the caller's image */
-  double   dst_cx, dst_cy;     /* centre of the turned canvas */
+  MarTurn  turn;
 } Mapping;
 
 static Mapping
 mapping_for_crop (int ox,
                   int oy)
 {
-  Mapping m = { 1, 1, ox, oy, FALSE, 1, 0, 0, 0, 0, 0 };
+  Mapping m = { 1, ox, oy, FALSE, { 1, 0, 0, 0, 0, 0 } };
 
   return m;
 }
@@ -179,15 +174,11 @@ static MarPoint
 map_point (const Mapping       *m,
            const ZXing::PointI &p)
 {
-  double x = (double) p.x * m->scale / m->divide, y = (double) p.y * m->scale / m->divide;
-  double dx, dy;
+  double x = (double) p.x / m->divide, y = (double) p.y / m->divide;
 
-  if (!m->turned)
-    return MarPoint { (int) x + m->ox, (int) y + m->oy };
-  dx = x + 0.5 - m->dst_cx;
-  dy = y + 0.5 - m->dst_cy;
-  return MarPoint { (int) lround (m->cos_a * dx - m->sin_a * dy + m->src_cx - 0.5),
-                    (int) lround (m->sin_a * dx + m->cos_a * dy + m->src_cy - 0.5) };
+  if (m->turned)
+    mar_turn_map_point (&m->turn, x, y, &x, &y);
+  return MarPoint { (int) lround (x) + m->ox, (int) lround (y) + m->oy };
 }
 
 static MarBarcode *
@@ -257,143 +248,6 @@ take_results (MarBarcodes          *barcodes,
   return added;
 }
 
-/* zxing reads large images again at a third of the size (its "try
- * downscale" pyramid: a 1280×720 frame also as 426×240), which finds
- * symbols too big or too blurred for the full size. zxing 1.4 merges the
- * layers' results with Result::operator==, which asserts on a linear
- * symbol read on several rows, and aborts the process (code128-1/4.png,
- * and any Code 128 tilted by a few degrees). So the pyramid is built here
- * and each layer read on its own; results are merged by payload. */
-#define PYRAMID_THRESHOLD 500
-#define PYRAMID_FACTOR    3
-
-static std::vector<guint8>
-downscale (const std::vector<guint8> &src,
-           int                        w,
-           int                        h,
-           int                       *out_w,
-           int                       *out_h)
-{
-  int dw = w / PYRAMID_FACTOR, dh = h / PYRAMID_FACTOR;
-  std::vector<guint8> out ((size_t) dw * dh);
-
-  /* The mean of each 3 × 3 block, as zxing's own pyramid does. */
-  for (int y = 0; y < dh; y++)
-    for (int x = 0; x < dw; x++)
-      {
-        unsigned sum = 0;
-
-        for (int yy = 0; yy < PYRAMID_FACTOR; yy++)
-          for (int xx = 0; xx < PYRAMID_FACTOR; xx++)
-            sum += src[(size_t) (y * PYRAMID_FACTOR + yy) * w + x * PYRAMID_FACTOR + xx];
-        out[(size_t) y * dw + x] = (guint8) ((sum + 4) / 9);
-      }
-  *out_w = dw;
-  *out_h = dh;
-  return out;
-}
-
-/* Reads @iv and, if asked, its downscaled layers. @make_lum gives the
- * same image as packed luminance, made only when a layer is needed. */
-static void
-read_pyramid (const ZXing::ImageView       &iv,
-              std::function<const std::vector<guint8> &()> make_lum,
-              const ZXing::DecodeHints     &hints,
-              const MarReaderOptions       *options,
-              Mapping                       mapping,
-              MarBarcodes                  *barcodes)
-{
-  int w = iv.width (), h = iv.height ();
-  int wanted = options->max_number_of_symbols;
-  guint before = mar_barcodes_get_size (barcodes);
-  std::vector<guint8> layer;
-
-  take_results (barcodes, ZXing::ReadBarcodes (iv, hints), &mapping);
-  if (!options->try_downscale)
-    return;
-
-  while (MAX (w, h) > PYRAMID_THRESHOLD && MIN (w, h) >= PYRAMID_FACTOR &&
-         (int) (mar_barcodes_get_size (barcodes) - before) < wanted)
-    {
-      ZXing::DecodeHints layer_hints = hints;
-      int lw, lh;
-
-      std::vector<guint8> next = downscale (layer.empty () ? make_lum () : layer, w, h, &lw, &lh);
-
-      layer = std::move (next);
-      w = lw;
-      h = lh;
-      mapping.scale *= PYRAMID_FACTOR;
-      layer_hints.setMaxNumberOfSymbols ((uint8_t) MAX (1, wanted - (int) (mar_barcodes_get_size (barcodes) - before)));
-      take_results (barcodes,
-                    ZXing::ReadBarcodes (ZXing::ImageView (layer.data (), w, h, ZXing::ImageFormat::Lum),
-                                         layer_hints),
-                    &mapping);
-    }
-}
-
-/* Symbologies zxing 1.4 reads along scan lines, which a tilt defeats. */
-static const MarBarcodeFormats TILT_SENSITIVE =
-  MAR_BARCODE_FORMAT_CODABAR | MAR_BARCODE_FORMAT_CODE39 | MAR_BARCODE_FORMAT_CODE93 |
-  MAR_BARCODE_FORMAT_CODE128 | MAR_BARCODE_FORMAT_DATABAR | MAR_BARCODE_FORMAT_DATABAR_EXPANDED |
-  MAR_BARCODE_FORMAT_EAN8 | MAR_BARCODE_FORMAT_EAN13 | MAR_BARCODE_FORMAT_ITF |
-  MAR_BARCODE_FORMAT_PDF417 | MAR_BARCODE_FORMAT_UPCA | MAR_BARCODE_FORMAT_UPCE;
-
-/* Turning a still image costs memory; beyond this, a photo is read as is. */
-#define TILT_MAX_PIXELS (16 * 1000 * 1000)
-
-/* @src (w × h luminance) turned by @degrees about its centre onto a canvas
- * that holds all of it, white around; bilinear, in 8-bit fixed point. */
-static std::vector<guint8>
-turn_luminance (const std::vector<guint8> &src,
-                int                        w,
-                int                        h,
-                double                     degrees,
-                int                       *out_w,
-                int                       *out_h,
-                Mapping                   *m)
-{
-  double a = degrees * G_PI / 180.0;
-  int rw = (int) ceil (fabs (w * cos (a)) + fabs (h * sin (a)));
-  int rh = (int) ceil (fabs (w * sin (a)) + fabs (h * cos (a)));
-  std::vector<guint8> out ((size_t) rw * rh);
-
-  m->scale = 1;
-  m->divide = 1;
-  m->ox = m->oy = 0;
-  m->turned = TRUE;
-  m->cos_a = cos (a);
-  m->sin_a = sin (a);
-  m->src_cx = w / 2.0;
-  m->src_cy = h / 2.0;
-  m->dst_cx = rw / 2.0;
-  m->dst_cy = rh / 2.0;
-
-  for (int y = 0; y < rh; y++)
-    for (int x = 0; x < rw; x++)
-      {
-        double dx = x + 0.5 - m->dst_cx, dy = y + 0.5 - m->dst_cy;
-        double sx = m->cos_a * dx - m->sin_a * dy + m->src_cx - 0.5;
-        double sy = m->sin_a * dx + m->cos_a * dy + m->src_cy - 0.5;
-        int x0 = (int) floor (sx), y0 = (int) floor (sy);
-        int fx = (int) ((sx - x0) * 256), fy = (int) ((sy - y0) * 256);
-        int v[4];
-
-        for (int i = 0; i < 4; i++)
-          {
-            int px = x0 + (i & 1), py = y0 + (i >> 1);
-
-            v[i] = (px < 0 || py < 0 || px >= w || py >= h) ? 255 : src[(size_t) py * w + px];
-          }
-        out[(size_t) y * rw + x] =
-          (guint8) ((((v[0] * (256 - fx) + v[1] * fx) * (256 - fy)) +
-                     ((v[2] * (256 - fx) + v[3] * fx) * fy) + (1 << 15)) >> 16);
-      }
-  *out_w = rw;
-  *out_h = rh;
-  return out;
-}
-
 static gboolean
 has_format_in (MarBarcodes       *barcodes,
                MarBarcodeFormats  formats)
@@ -404,301 +258,212 @@ has_format_in (MarBarcodes       *barcodes,
   return FALSE;
 }
 
-/* Is there a linear bar code in the picture, and at what angle? Bars are
- * many strong, parallel edges: in a cell of a bar code the image gradient
- * points one way (a coherent structure tensor), and neighbouring cells
- * agree. Text and matrix symbols have edges every which way. This keeps
- * the costly fallbacks below for photos that show bars, and tells them
- * the angle to turn by (folded into [0°, 90°): zxing reads both axes). */
-#define BAR_CELL     12
-#define BAR_WORK_SIDE 700         /* judged on a copy about this size */
+static MarBarcodeFormats
+wanted_formats (const MarReaderOptions *options)
+{
+  return options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+}
+
+/* zxing-cpp 1.4 aborts the process (an assertion in Result::operator==,
+ * "linear symbology comparisons only implemented for lineCount == 1")
+ * whenever ReadBarcodes() compares two results of the same linear symbol
+ * read on several rows: the same Code 128 found both by the row and the
+ * column scan (any tilt of a few degrees), at two sizes of its image
+ * pyramid, or twice in the picture. It did so on code128-1/4.png. Asking
+ * for one symbol at a time never compares two results; matrix symbols are
+ * compared by position and are safe. So the bridge never lets zxing
+ * compare linear results: it reads matrix formats as zxing would, and
+ * linear ones one at a time, painting each out before looking again. */
+static const MarBarcodeFormats LINEAR_FORMATS =
+  MAR_BARCODE_FORMAT_CODABAR | MAR_BARCODE_FORMAT_CODE39 | MAR_BARCODE_FORMAT_CODE93 |
+  MAR_BARCODE_FORMAT_CODE128 | MAR_BARCODE_FORMAT_DATABAR | MAR_BARCODE_FORMAT_DATABAR_EXPANDED |
+  MAR_BARCODE_FORMAT_EAN8 | MAR_BARCODE_FORMAT_EAN13 | MAR_BARCODE_FORMAT_ITF |
+  MAR_BARCODE_FORMAT_UPCA | MAR_BARCODE_FORMAT_UPCE;
+
+/* Linear symbols at most per image, as a bound on the paint-and-look-again
+ * loop. */
+#define MAX_LINEAR_SYMBOLS 8
+
+/* zxing reads large images again at a third of the size (its image
+ * pyramid: a 1280×720 frame also as 426×240), which finds symbols too big
+ * or too blurred for the full size. Built here, layer by layer, so that
+ * zxing never merges layers itself (see LINEAR_FORMATS). Positions come
+ * back in @lum's pixels. */
+#define PYRAMID_THRESHOLD 500
+#define PYRAMID_FACTOR    3
 
 static gboolean
-find_bars (const std::vector<guint8> &full,
-           int                        full_w,
-           int                        full_h,
-           double                    *angle)
+same_result (const ZXing::Result &a,
+             const ZXing::Result &b)
 {
-  /* Judge a small copy: big bars become a few pixels wide (several edges
-   * per cell, as bars have), and a matrix symbol's modules shrink into
-   * edges that run every which way. */
-  int f = MAX (1, (MAX (full_w, full_h) + BAR_WORK_SIDE / 2) / BAR_WORK_SIDE);
-  int w = full_w / f, h = full_h / f;
-  std::vector<guint8> lum ((size_t) w * h);
-  int gw = w / BAR_CELL, gh = h / BAR_CELL;
-  std::vector<double> cell_angle ((size_t) MAX (gw, 0) * MAX (gh, 0), -1.0);
-  std::vector<guint8> seen (cell_angle.size ());
-  size_t best_size = 0;
-  double best_sin = 0, best_cos = 0;
+  return a.format () == b.format () && a.bytes () == b.bytes ();
+}
 
-  *angle = -1;
-  if (gw < 2 || gh < 2)
-    return FALSE;
+static ZXing::Results
+read_layers (const MarLumImage        *lum,
+             const ZXing::DecodeHints &hints,
+             gboolean                  downscale,
+             int                       max_symbols)
+{
+  ZXing::DecodeHints layer_hints = hints;
+  ZXing::Results all;
+  g_autoptr(MarLumImage) layer = NULL;
+  const MarLumImage *current = lum;
+  int scale = 1;
 
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
-      {
-        unsigned sum = 0;
+  layer_hints.setMaxNumberOfSymbols ((uint8_t) CLAMP (max_symbols, 1, 255));
+  all = ZXing::ReadBarcodes (ZXing::ImageView (lum->pixels, lum->width, lum->height, ZXing::ImageFormat::Lum),
+                             layer_hints);
 
-        for (int yy = 0; yy < f; yy++)
-          for (int xx = 0; xx < f; xx++)
-            sum += full[(size_t) (y * f + yy) * full_w + x * f + xx];
-        lum[(size_t) y * w + x] = (guint8) (sum / (f * f));
-      }
-
-  for (int cy = 0; cy < gh; cy++)
-    for (int cx = 0; cx < gw; cx++)
-      {
-        double jxx = 0, jyy = 0, jxy = 0, energy, coherence;
-        int n = 0, edges = 0;
-
-        for (int y = MAX (cy * BAR_CELL, 1); y < MIN ((cy + 1) * BAR_CELL, h - 1); y++)
-          for (int x = MAX (cx * BAR_CELL, 1); x < MIN ((cx + 1) * BAR_CELL, w - 1); x++, n++)
-            {
-              const guint8 *p = lum.data () + (size_t) y * w + x;
-              double gx = p[1] - p[-1], gy = p[w] - p[-w];
-
-              jxx += gx * gx;
-              jyy += gy * gy;
-              jxy += gx * gy;
-              edges += fabs (gx) + fabs (gy) > 30;
-            }
-        if (n == 0)
-          continue;
-        energy = (jxx + jyy) / n;
-        coherence = energy > 0 ? sqrt ((jxx - jyy) * (jxx - jyy) + 4 * jxy * jxy) / (jxx + jyy) : 0;
-        /* Edges on a third of the cell (several bars, not one border),
-         * a mean squared gradient above 150 and gradients within about
-         * ±20° of one direction. */
-        if (edges * 3 >= n && energy > 150 && coherence > 0.75)
-          {
-            double deg = 0.5 * atan2 (2 * jxy, jxx - jyy) * 180.0 / G_PI;
-
-            cell_angle[(size_t) cy * gw + cx] = fmod (deg + 180.0, 180.0);
-          }
-      }
-
-  /* Groups of neighbouring cells that agree on the direction (±12°). */
-  for (int start = 0; start < gw * gh; start++)
+  while (downscale && (int) all.size () < max_symbols &&
+         MAX (current->width, current->height) > PYRAMID_THRESHOLD &&
+         MIN (current->width, current->height) >= PYRAMID_FACTOR * 8)
     {
-      std::vector<int> stack;
-      size_t size = 0;
-      double sum_sin = 0, sum_cos = 0;
+      MarLumImage *next = mar_lum_image_downscale (current, PYRAMID_FACTOR);
+      ZXing::Results found;
 
-      if (cell_angle[start] < 0 || seen[start])
-        continue;
-      seen[start] = 1;
-      stack.push_back (start);
-      while (!stack.empty ())
+      g_clear_pointer (&layer, mar_lum_image_free);
+      layer = next;
+      current = next;
+      scale *= PYRAMID_FACTOR;
+      layer_hints.setMaxNumberOfSymbols ((uint8_t) CLAMP (max_symbols - (int) all.size (), 1, 255));
+      found = ZXing::ReadBarcodes (ZXing::ImageView (current->pixels, current->width, current->height,
+                                                     ZXing::ImageFormat::Lum),
+                                   layer_hints);
+      for (ZXing::Result &r : found)
         {
-          int c = stack.back (), cx = c % gw, cy = c / gw;
-          double a = cell_angle[c];
+          ZXing::Position p = r.position ();
+          gboolean known = FALSE;
 
-          stack.pop_back ();
-          size++;
-          /* Average on the doubled angle: 179° and 1° are neighbours. */
-          sum_sin += sin (2 * a * G_PI / 180.0);
-          sum_cos += cos (2 * a * G_PI / 180.0);
-          for (int d = 0; d < 4; d++)
-            {
-              int nx = cx + (d == 0) - (d == 1), ny = cy + (d == 2) - (d == 3);
-              int nc = ny * gw + nx;
-              double diff;
-
-              if (nx < 0 || ny < 0 || nx >= gw || ny >= gh || seen[nc] || cell_angle[nc] < 0)
-                continue;
-              diff = fabs (cell_angle[nc] - a);
-              if (MIN (diff, 180.0 - diff) > 12.0)
-                continue;
-              seen[nc] = 1;
-              stack.push_back (nc);
-            }
-        }
-      if (size > best_size)
-        {
-          best_size = size;
-          best_sin = sum_sin;
-          best_cos = sum_cos;
+          for (const ZXing::Result &o : all)
+            known |= same_result (o, r);
+          if (known)
+            continue;
+          for (auto &point : p)
+            point = ZXing::PointI (point.x * scale, point.y * scale);
+          r.setPosition (p);
+          all.push_back (std::move (r));
         }
     }
-
-  /* Six cells: even a short symbol far away covers that. */
-  if (best_size < 6)
-    return FALSE;
-  *angle = fmod (atan2 (best_sin, best_cos) * 90.0 / G_PI + 180.0, 90.0);
-  return TRUE;
+  return all;
 }
+
+static void
+read_matrix (const MarLumImage      *lum,
+             const MarReaderOptions *options,
+             const Mapping          *mapping,
+             MarBarcodes            *barcodes)
+{
+  g_autoptr(MarReaderOptions) matrix = mar_reader_options_copy (options);
+
+  matrix->formats = wanted_formats (options) & ~LINEAR_FORMATS;
+  if (matrix->formats == 0)
+    return;
+  take_results (barcodes,
+                read_layers (lum, hints_from_options (matrix), options->try_downscale,
+                             options->max_number_of_symbols),
+                mapping);
+}
+
+static void
+read_linear (const MarLumImage      *lum,
+             const MarReaderOptions *options,
+             const Mapping          *mapping,
+             MarBarcodes            *barcodes)
+{
+  g_autoptr(MarReaderOptions) linear = mar_reader_options_copy (options);
+  g_autoptr(MarLumImage) masked = NULL;
+  ZXing::DecodeHints hints;
+
+  linear->formats = wanted_formats (options) & LINEAR_FORMATS;
+  if (linear->formats == 0)
+    return;
+  hints = hints_from_options (linear);
+
+  for (int k = 0; k < MIN (options->max_number_of_symbols, MAX_LINEAR_SYMBOLS); k++)
+    {
+      ZXing::Results found = read_layers (masked ? masked : lum, hints, options->try_downscale, 1);
+      const ZXing::Result *r = NULL;
+      MarPoint quad[4];
+
+      for (const ZXing::Result &candidate : found)
+        if (candidate.isValid ())
+          {
+            r = &candidate;
+            break;
+          }
+      if (r == NULL)
+        break;
+
+      take_results (barcodes, ZXing::Results { *r }, mapping);
+
+      /* Paint it out and look again: the only way to find a second linear
+       * symbol without zxing comparing the two. */
+      for (int i = 0; i < 4; i++)
+        quad[i] = MarPoint { r->position ()[i].x, r->position ()[i].y };
+      if (masked == NULL)
+        masked = mar_lum_image_copy (lum);
+      mar_lum_image_paint_out (masked, quad);
+    }
+}
+
+static void
+read_all (const MarLumImage      *lum,
+          const MarReaderOptions *options,
+          const Mapping          *mapping,
+          MarBarcodes            *barcodes)
+{
+  read_matrix (lum, options, mapping, barcodes);
+  read_linear (lum, options, mapping, barcodes);
+}
+
+/* Thorough reading (mar_reader_options_set_thorough()) */
+
+static gboolean
+linear_missing (const MarReaderOptions *options,
+                MarBarcodes            *barcodes)
+{
+  return (wanted_formats (options) & LINEAR_FORMATS) != 0 && !has_format_in (barcodes, LINEAR_FORMATS);
+}
+
+/* Turning a still image costs memory and time; beyond this, a photo is
+ * read as is. */
+#define THOROUGH_MAX_PIXELS (16 * 1000 * 1000)
 
 /* zxing 1.4's linear readers scan rows (and columns, with try_rotate): a
  * bar code tilted by more than its height over its length (about 10° for
  * a GS1-128 on a bag label) is crossed by no complete scan line. Turning
- * the image by the bars' own angle (find_bars()), or in 15°
- * steps, brings any angle within 7.5° of a scan direction. Matrix symbols are read at any angle already, so only linear
- * formats are looked for. */
+ * the image by the bars' own angle (mar_lum_image_find_bars()), or in 15°
+ * steps, brings any angle within 7.5° of a scan direction. Matrix symbols
+ * are read at any angle already, so only linear formats are looked for. */
 static void
-read_tilted (const MarImageView        *view,
-             const MarReaderOptions    *options,
-             const std::vector<guint8> &lum,
-             double                     peak,
-             MarBarcodes               *barcodes)
+read_tilted (const MarLumImage      *lum,
+             const MarReaderOptions *options,
+             double                  bar_angle,
+             MarBarcodes            *barcodes)
 {
-  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
-  g_autoptr(MarReaderOptions) linear = NULL;
-  ZXing::DecodeHints hints;
   std::vector<double> angles;
 
-  if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
+  if (!linear_missing (options, barcodes))
     return;
 
-  linear = mar_reader_options_copy (options);
-  linear->formats = wanted & TILT_SENSITIVE;
-  hints = hints_from_options (linear);
-
   /* The bars' own angle first; then steps of 15° in case it misled. */
-  if (peak > 6 && peak < 84)
-    angles.push_back (peak);
+  if (bar_angle > 6 && bar_angle < 84)
+    angles.push_back (bar_angle);
   for (double step : { 45.0, 15.0, 75.0, 30.0, 60.0 })
-    if (peak < 0 || fabs (step - peak) > 7.5)
+    if (bar_angle < 0 || fabs (step - bar_angle) > 7.5)
       angles.push_back (step);
 
   for (double degrees : angles)
     {
-      Mapping mapping;
-      int rw, rh;
-      std::vector<guint8> turned = turn_luminance (lum, view->width, view->height, degrees, &rw, &rh, &mapping);
-      guint before = mar_barcodes_get_size (barcodes);
+      Mapping mapping = mapping_for_crop (0, 0);
+      g_autoptr(MarLumImage) turned = NULL;
 
-      read_pyramid (ZXing::ImageView (turned.data (), rw, rh, ZXing::ImageFormat::Lum),
-                    [&turned] () -> const std::vector<guint8> & { return turned; },
-                    hints, linear, mapping, barcodes);
-      if (mar_barcodes_get_size (barcodes) > before)
+      mapping.turned = TRUE;
+      turned = mar_lum_image_turn (lum, degrees, &mapping.turn);
+      read_linear (turned, options, &mapping, barcodes);
+      if (!linear_missing (options, barcodes))
         return;
-    }
-}
-
-/* Box blurs of radius @r along rows and columns, @passes times: close to
- * a Gaussian whose variance is passes × ((2r + 1)² − 1) / 12. */
-static std::vector<guint8>
-soften (const std::vector<guint8> &src,
-        int                        w,
-        int                        h,
-        int                        r,
-        int                        passes)
-{
-  std::vector<guint8> out (src);
-  std::vector<int> line ((size_t) MAX (w, h));
-
-  for (int pass = 0; pass < passes; pass++)
-    for (bool rows : { true, false })
-      {
-        int n_lines = rows ? h : w, len = rows ? w : h;
-
-        for (int l = 0; l < n_lines; l++)
-          {
-            int sum = 0;
-
-            for (int i = 0; i < len; i++)
-              line[i] = out[rows ? (size_t) l * w + i : (size_t) i * w + l];
-            for (int k = -r; k <= r; k++)
-              sum += line[CLAMP (k, 0, len - 1)];
-            for (int i = 0; i < len; i++)
-              {
-                out[rows ? (size_t) l * w + i : (size_t) i * w + l] = (guint8) ((sum + r) / (2 * r + 1));
-                sum += line[MIN (i + r + 1, len - 1)] - line[MAX (i - r, 0)];
-              }
-          }
-      }
-  return out;
-}
-
-/* A long linear symbol far from the camera has bars two or three pixels
- * wide; thresholding loses whole modules to rounding. Read at twice the
- * size (bilinear), edges fall between pixels where they belong. Only for
- * small images: a large one has the pixels already. */
-#define UPSCALE_MAX_SIDE 2000
-
-static void
-read_upscaled (const MarImageView        *view,
-               const MarReaderOptions    *options,
-               const std::vector<guint8> &lum,
-               MarBarcodes               *barcodes)
-{
-  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
-  g_autoptr(MarReaderOptions) linear = NULL;
-  int w = view->width, h = view->height, bw = 2 * w, bh = 2 * h;
-  std::vector<guint8> big;
-  Mapping half = mapping_for_crop (0, 0);
-
-  if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE) ||
-      MAX (w, h) > UPSCALE_MAX_SIDE)
-    return;
-
-  linear = mar_reader_options_copy (options);
-  linear->formats = wanted & TILT_SENSITIVE;
-  linear->try_downscale = FALSE;
-
-  big.resize ((size_t) bw * bh);
-  for (int y = 0; y < bh; y++)
-    {
-      double sy = CLAMP ((y + 0.5) / 2.0 - 0.5, 0.0, h - 1.0);
-      int y0 = (int) sy, y1 = MIN (y0 + 1, h - 1);
-      int fy = (int) ((sy - y0) * 256);
-
-      for (int x = 0; x < bw; x++)
-        {
-          double sx = CLAMP ((x + 0.5) / 2.0 - 0.5, 0.0, w - 1.0);
-          int x0 = (int) sx, x1 = MIN (x0 + 1, w - 1);
-          int fx = (int) ((sx - x0) * 256);
-          int top = lum[(size_t) y0 * w + x0] * (256 - fx) + lum[(size_t) y0 * w + x1] * fx;
-          int bottom = lum[(size_t) y1 * w + x0] * (256 - fx) + lum[(size_t) y1 * w + x1] * fx;
-
-          big[(size_t) y * bw + x] = (guint8) ((top * (256 - fy) + bottom * fy + (1 << 15)) >> 16);
-        }
-    }
-
-  /* Positions come back in doubled pixels: halve them. */
-  half.divide = 2;
-  take_results (barcodes,
-                ZXing::ReadBarcodes (ZXing::ImageView (big.data (), bw, bh, ZXing::ImageFormat::Lum),
-                                     hints_from_options (linear)),
-                &half);
-}
-
-/* Out of focus (a webcam at arm's length, a shaking hand), the narrow
- * bars of a long linear symbol blur into their neighbours and zxing reads
- * no row. An unsharp mask (the image plus its difference from a softened
- * copy) restores the edges. */
-static void
-read_sharpened (const MarImageView        *view,
-                const MarReaderOptions    *options,
-                const std::vector<guint8> &lum,
-                double                     bar_angle,
-                MarBarcodes               *barcodes)
-{
-  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
-  g_autoptr(MarReaderOptions) linear = NULL;
-  Mapping identity = mapping_for_crop (0, 0);
-  /* σ ≈ 1.4, 2 and 2.4 px: the mask helps most when it matches the blur. */
-  const int kernels[][2] = { { 1, 3 }, { 2, 2 }, { 2, 3 } };
-
-  linear = mar_reader_options_copy (options);
-  linear->formats = wanted & TILT_SENSITIVE;
-
-  for (const auto &k : kernels)
-    {
-      std::vector<guint8> soft, sharp ((size_t) view->width * view->height);
-
-      if ((wanted & TILT_SENSITIVE) == 0 || has_format_in (barcodes, TILT_SENSITIVE))
-        return;
-
-      soft = soften (lum, view->width, view->height, k[0], k[1]);
-      for (size_t i = 0; i < sharp.size (); i++)
-        sharp[i] = (guint8) CLAMP (2 * lum[i] - soft[i], 0, 255);
-
-      read_pyramid (ZXing::ImageView (sharp.data (), view->width, view->height, ZXing::ImageFormat::Lum),
-                    [&sharp] () -> const std::vector<guint8> & { return sharp; },
-                    hints_from_options (linear), linear, identity, barcodes);
-      read_tilted (view, linear, sharp, bar_angle, barcodes);
     }
 }
 
@@ -706,163 +471,108 @@ read_sharpened (const MarImageView        *view,
  * vertical centre lines ("If neither the horizontal nor the vertical
  * center line cross the symbol, it will be overlooked", DMDetector.cpp),
  * and fails when such a line only clips a corner of a tilted symbol. So
- * DataMatrix candidates are located first — compact, square-ish patches
- * dense with edges, as a symbol is and text lines and bar codes are not —
- * and each is read from a crop centred on it, where the centre lines run
- * through the middle of the symbol. */
-#define BLOB_CELL        16       /* pixels per cell of the edge-density grid */
-#define BLOB_MAX_TRIES   12
-
-typedef struct
-{
-  int x0, y0, x1, y1;             /* in cells, inclusive */
-  int cells;
-} Blob;
-
-static std::vector<Blob>
-find_blobs (const std::vector<guint8> &lum,
-            int                        w,
-            int                        h)
-{
-  int gw = w / BLOB_CELL, gh = h / BLOB_CELL;
-  std::vector<guint8> busy ((size_t) MAX (gw, 0) * MAX (gh, 0));
-  std::vector<int> label (busy.size (), -1);
-  std::vector<Blob> blobs;
-
-  if (gw < 2 || gh < 2)
-    return blobs;
-
-  /* A cell is busy when many of its pixels sit on a strong edge. */
-  for (int cy = 0; cy < gh; cy++)
-    for (int cx = 0; cx < gw; cx++)
-      {
-        int edges = 0, n = 0;
-
-        for (int y = cy * BLOB_CELL + 1; y < (cy + 1) * BLOB_CELL - 1 && y < h - 1; y += 2)
-          for (int x = cx * BLOB_CELL + 1; x < (cx + 1) * BLOB_CELL - 1 && x < w - 1; x += 2, n++)
-            {
-              const guint8 *p = lum.data () + (size_t) y * w + x;
-              int gx = abs (p[1] - p[-1]), gy = abs (p[w] - p[-w]);
-
-              edges += gx + gy > 60;
-            }
-        busy[(size_t) cy * gw + cx] = n > 0 && edges * 5 >= n;
-      }
-
-  /* Connected patches of busy cells (4-neighbours). */
-  for (int start = 0; start < gw * gh; start++)
-    {
-      std::vector<int> stack;
-      Blob b;
-
-      if (!busy[start] || label[start] >= 0)
-        continue;
-      b = Blob { start % gw, start / gw, start % gw, start / gw, 0 };
-      label[start] = (int) blobs.size ();
-      stack.push_back (start);
-      while (!stack.empty ())
-        {
-          int c = stack.back (), cx = c % gw, cy = c / gw;
-
-          stack.pop_back ();
-          b.cells++;
-          b.x0 = MIN (b.x0, cx); b.x1 = MAX (b.x1, cx);
-          b.y0 = MIN (b.y0, cy); b.y1 = MAX (b.y1, cy);
-          for (int d = 0; d < 4; d++)
-            {
-              int nx = cx + (d == 0) - (d == 1), ny = cy + (d == 2) - (d == 3);
-              int nc = ny * gw + nx;
-
-              if (nx < 0 || ny < 0 || nx >= gw || ny >= gh || !busy[nc] || label[nc] >= 0)
-                continue;
-              label[nc] = (int) blobs.size ();
-              stack.push_back (nc);
-            }
-        }
-      blobs.push_back (b);
-    }
-
-  /* Keep patches that could be a symbol: at least 2 × 2 cells, not a
-   * long strip (text line, bar code), filled rather than sparse. Most
-   * square and densest first. */
-  std::vector<Blob> keep;
-  for (const Blob &b : blobs)
-    {
-      int bw = b.x1 - b.x0 + 1, bh = b.y1 - b.y0 + 1;
-
-      if (bw < 2 || bh < 2 || bw > 3 * bh || bh > 3 * bw || b.cells * 3 < bw * bh)
-        continue;
-      if (bw > gw * 3 / 4 && bh > gh * 3 / 4)
-        continue;
-      keep.push_back (b);
-    }
-  std::sort (keep.begin (), keep.end (), [] (const Blob &a, const Blob &b) {
-    double ra = (double) MIN (a.x1 - a.x0, a.y1 - a.y0) / MAX (a.x1 - a.x0, a.y1 - a.y0);
-    double rb = (double) MIN (b.x1 - b.x0, b.y1 - b.y0) / MAX (b.x1 - b.x0, b.y1 - b.y0);
-
-    return ra * a.cells > rb * b.cells;
-  });
-  if (keep.size () > BLOB_MAX_TRIES)
-    keep.resize (BLOB_MAX_TRIES);
-  return keep;
-}
+ * candidates are located (mar_lum_image_find_patches()) and each is read
+ * from a crop centred on it, where the centre lines run through the
+ * middle of the symbol. */
+#define MAX_PATCHES 12
 
 static void
-read_datamatrix_candidates (const MarImageView     *view,
+read_datamatrix_candidates (const MarLumImage      *lum,
                             const MarReaderOptions *options,
-                            std::vector<guint8>    &lum,
                             MarBarcodes            *barcodes)
 {
-  MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
   g_autoptr(MarReaderOptions) dm = NULL;
-  ZXing::DecodeHints hints;
-  int w = view->width, h = view->height;
+  g_autoptr(GArray) crops = NULL;
 
-  if ((wanted & MAR_BARCODE_FORMAT_DATAMATRIX) == 0 || has_format_in (barcodes, MAR_BARCODE_FORMAT_DATAMATRIX))
+  if ((wanted_formats (options) & MAR_BARCODE_FORMAT_DATAMATRIX) == 0 ||
+      has_format_in (barcodes, MAR_BARCODE_FORMAT_DATAMATRIX))
     return;
 
   dm = mar_reader_options_copy (options);
   dm->formats = MAR_BARCODE_FORMAT_DATAMATRIX;
-  hints = hints_from_options (dm);
+  crops = mar_lum_image_find_patches (lum, MAX_PATCHES);
 
-  for (const Blob &b : find_blobs (lum, w, h))
+  for (guint i = 0; i < crops->len; i++)
     {
-      /* A crop twice the patch's size, centred on it. */
-      int cx = (b.x0 + b.x1 + 1) * BLOB_CELL / 2, cy = (b.y0 + b.y1 + 1) * BLOB_CELL / 2;
-      int half = MAX (b.x1 - b.x0 + 1, b.y1 - b.y0 + 1) * BLOB_CELL;
-      int x0 = MAX (cx - half, 0), y0 = MAX (cy - half, 0);
-      int x1 = MIN (cx + half, w), y1 = MIN (cy + half, h);
-      int bw = x1 - x0, bh = y1 - y0;
-      Mapping mapping = mapping_for_crop (x0, y0);
-      const guint8 *origin = lum.data () + (size_t) y0 * w + x0;
-      std::vector<guint8> crop;
+      const MarRect *r = &g_array_index (crops, MarRect, i);
+      g_autoptr(MarLumImage) crop = mar_lum_image_new (r->width, r->height);
+      Mapping mapping = mapping_for_crop (r->x, r->y);
 
-      if (bw < 16 || bh < 16)
-        continue;
-      /* Keep the candidate at the crop's centre even at the image edge. */
-      if (cx - x0 != x1 - cx || cy - y0 != y1 - cy)
-        {
-          int hx = MIN (cx - x0, x1 - cx), hy = MIN (cy - y0, y1 - cy);
+      for (int row = 0; row < r->height; row++)
+        memcpy (crop->pixels + (gsize) row * r->width,
+                lum->pixels + (gsize) (r->y + row) * lum->width + r->x, r->width);
+      read_matrix (crop, dm, &mapping, barcodes);
+    }
+}
 
-          x0 = cx - hx; x1 = cx + hx; y0 = cy - hy; y1 = cy + hy;
-          bw = x1 - x0; bh = y1 - y0;
-          mapping.ox = x0;
-          mapping.oy = y0;
-          origin = lum.data () + (size_t) y0 * w + x0;
-          if (bw < 16 || bh < 16)
-            continue;
-        }
-      read_pyramid (ZXing::ImageView (origin, bw, bh, ZXing::ImageFormat::Lum, w),
-                    [&] () -> const std::vector<guint8> & {
-                      if (crop.empty ())
-                        {
-                          crop.resize ((size_t) bw * bh);
-                          for (int row = 0; row < bh; row++)
-                            memcpy (crop.data () + (size_t) row * bw, origin + (size_t) row * w, bw);
-                        }
-                      return crop;
-                    },
-                    hints, dm, mapping, barcodes);
+/* Washed out by glare, zxing's local-average binarizer can lose a symbol
+ * the global histogram still separates. Only what is still missing. */
+static void
+read_global_histogram (const MarLumImage      *lum,
+                       const MarReaderOptions *options,
+                       MarBarcodes            *barcodes)
+{
+  g_autoptr(MarReaderOptions) global = mar_reader_options_copy (options);
+  Mapping identity = mapping_for_crop (0, 0);
+  MarBarcodeFormats missing = wanted_formats (options);
+
+  if (options->binarizer != MAR_BINARIZER_LOCAL_AVERAGE)
+    return;
+  if (has_format_in (barcodes, ~LINEAR_FORMATS))
+    missing &= LINEAR_FORMATS;
+  if (has_format_in (barcodes, LINEAR_FORMATS))
+    missing &= ~LINEAR_FORMATS;
+  if (missing == 0)
+    return;
+
+  global->formats = missing;
+  global->binarizer = MAR_BINARIZER_GLOBAL_HISTOGRAM;
+  read_all (lum, global, &identity, barcodes);
+}
+
+/* A long linear symbol far from the camera has bars two or three pixels
+ * wide; thresholding loses whole modules to rounding. Read at twice the
+ * size, edges fall between pixels where they belong. Only for small
+ * images: a large one has the pixels already. */
+#define UPSCALE_MAX_SIDE 2000
+
+static void
+read_upscaled (const MarLumImage      *lum,
+               const MarReaderOptions *options,
+               MarBarcodes            *barcodes)
+{
+  g_autoptr(MarLumImage) big = NULL;
+  Mapping half = mapping_for_crop (0, 0);
+
+  if (!linear_missing (options, barcodes) || MAX (lum->width, lum->height) > UPSCALE_MAX_SIDE)
+    return;
+
+  big = mar_lum_image_upscale2 (lum);
+  half.divide = 2;
+  read_linear (big, options, &half, barcodes);
+}
+
+/* Out of focus (a webcam at arm's length, a shaking hand), the narrow
+ * bars of a long linear symbol blur into their neighbours and zxing reads
+ * no row. An unsharp mask restores the edges; it helps most when it
+ * matches the blur, so three strengths are tried, each also turned. */
+static void
+read_sharpened (const MarLumImage      *lum,
+                const MarReaderOptions *options,
+                double                  bar_angle,
+                MarBarcodes            *barcodes)
+{
+  Mapping identity = mapping_for_crop (0, 0);
+
+  for (double sigma : { 1.5, 2.0, 2.5 })
+    {
+      g_autoptr(MarLumImage) sharp = NULL;
+
+      if (!linear_missing (options, barcodes))
+        return;
+      sharp = mar_lum_image_unsharp (lum, sigma);
+      read_linear (sharp, options, &identity, barcodes);
+      read_tilted (sharp, options, bar_angle, barcodes);
     }
 }
 
@@ -883,56 +593,39 @@ mar_read_barcodes (const MarImageView     *view,
    * on some malformed symbols, std::out_of_range. */
   try
     {
-      ZXing::ImageView iv (view->data, view->width, view->height,
-                           static_cast<ZXing::ImageFormat> (view->format),
-                           static_cast<int> (view->row_stride),
-                           static_cast<int> (view->pix_stride));
       g_autoptr(MarBarcodes) barcodes = mar_barcodes_new ();
-      std::vector<guint8> lum;
-      auto make_lum = [view, &lum] () -> const std::vector<guint8> & {
-        if (lum.empty ())
-          {
-            lum.resize ((size_t) view->width * view->height);
-            mar_image_view_copy_luminance (view, lum.data ());
-          }
-        return lum;
-      };
+      g_autoptr(MarLumImage) converted = NULL;
+      MarLumImage borrowed;
+      const MarLumImage *lum;
       Mapping identity = mapping_for_crop (0, 0);
 
-      read_pyramid (iv, make_lum, hints_from_options (options), options, identity, barcodes);
-
-      if (options->thorough && (gint64) view->width * view->height <= TILT_MAX_PIXELS)
+      /* A packed grey frame (the camera's GRAY8) is read where it lies;
+       * anything else is turned into one, with zxing's own weights. */
+      if (view->format == MAR_IMAGE_FORMAT_LUM && view->pix_stride == 1 && view->row_stride == view->width)
         {
-          make_lum ();
-          MarBarcodeFormats wanted = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
+          borrowed = MarLumImage { view->width, view->height, const_cast<guint8 *> (view->data) };
+          lum = &borrowed;
+        }
+      else
+        lum = converted = mar_lum_image_new_from_view (view);
+
+      read_all (lum, options, &identity, barcodes);
+
+      if (options->thorough && (gint64) lum->width * lum->height <= THOROUGH_MAX_PIXELS)
+        {
           double bar_angle = -1;
-          gboolean bars = (wanted & TILT_SENSITIVE) != 0 && !has_format_in (barcodes, TILT_SENSITIVE) &&
-                          find_bars (lum, view->width, view->height, &bar_angle);
+          /* The costly fallbacks for linear symbols only run when there
+           * are bars to be seen. */
+          gboolean bars = linear_missing (options, barcodes) && mar_lum_image_find_bars (lum, &bar_angle);
 
-          read_datamatrix_candidates (view, options, lum, barcodes);
+          read_datamatrix_candidates (lum, options, barcodes);
           if (bars)
-            read_tilted (view, options, lum, bar_angle, barcodes);
-          if (options->binarizer == MAR_BINARIZER_LOCAL_AVERAGE)
-            {
-              g_autoptr(MarReaderOptions) global = mar_reader_options_copy (options);
-              MarBarcodeFormats missing = options->formats ? options->formats : MAR_BARCODE_FORMATS_ALL;
-
-              /* Only what is still missing: matrix symbols when none was
-               * read, linear ones likewise. */
-              if (has_format_in (barcodes, ~TILT_SENSITIVE))
-                missing &= TILT_SENSITIVE;
-              if (has_format_in (barcodes, TILT_SENSITIVE))
-                missing &= ~TILT_SENSITIVE;
-              global->formats = missing;
-              global->binarizer = MAR_BINARIZER_GLOBAL_HISTOGRAM;
-              if (missing != 0)
-                read_pyramid (ZXing::ImageView (lum.data (), view->width, view->height, ZXing::ImageFormat::Lum),
-                              make_lum, hints_from_options (global), global, identity, barcodes);
-            }
+            read_tilted (lum, options, bar_angle, barcodes);
+          read_global_histogram (lum, options, barcodes);
           if (bars)
             {
-              read_upscaled (view, options, lum, barcodes);
-              read_sharpened (view, options, lum, bar_angle, barcodes);
+              read_upscaled (lum, options, barcodes);
+              read_sharpened (lum, options, bar_angle, barcodes);
             }
         }
 
