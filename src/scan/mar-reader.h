@@ -188,6 +188,10 @@ typedef struct
 typedef struct _MarReaderOptions MarReaderOptions;
 
 MarReaderOptions *mar_reader_options_new                 (void);
+/* For live video (the camera): the defaults without try_harder. The next
+ * frame comes 33 ms later, so each frame gets a quick look: linear
+ * symbols are looked for on the middle rows, PDF417 not turned by 90°. */
+MarReaderOptions *mar_reader_options_new_for_video       (void);
 MarReaderOptions *mar_reader_options_copy                (const MarReaderOptions *options);
 void              mar_reader_options_free                (MarReaderOptions       *options);
 void              mar_reader_options_set_try_harder      (MarReaderOptions       *options,
