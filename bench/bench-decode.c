@@ -326,6 +326,8 @@ main (int   argc,
       g_autoptr(MarImageView) view = mar_image_view_new (frame->image->pixels, FRAME_W, FRAME_H,
                                                          MAR_IMAGE_FORMAT_LUM, 0, 0, NULL);
       g_autoptr(MarBarcodes) b = mar_decoder_read_barcodes (decoder, view, options, NULL, NULL);
+
+      g_assert_nonnull (b);
     }
 
   /* 1. Frames, as the camera hands them over. */

@@ -283,7 +283,7 @@ transact (MarDecoder    *self,
           GCancellable  *cancellable,
           GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
   g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *payload = NULL;
   guint8 head[MAR_DECODER_PROTOCOL_HEADER_SIZE];

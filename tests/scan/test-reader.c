@@ -471,7 +471,6 @@ test_protocol_malformed_messages (void)
     {
       g_autofree guint8 *copy = g_memdup2 (data, size);
       MarDecoderMessageHeader header;
-      g_autoptr(GError) error = NULL;
       g_autoptr(MarBarcodes) parsed = NULL;
       g_auto(MarDecoderRequest) request = { 0, };
       int flips = g_rand_int_range (rand, 1, 4);
