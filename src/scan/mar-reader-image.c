@@ -146,8 +146,9 @@ mar_lum_image_turn (const MarLumImage *image,
 {
   double a = degrees * G_PI / 180.0;
   int w = image->width, h = image->height;
-  int rw = (int) ceil (fabs (w * cos (a)) + fabs (h * sin (a)));
-  int rh = (int) ceil (fabs (w * sin (a)) + fabs (h * cos (a)));
+  /* Less a hair: cos 90° is 6e-17, not 0, and must not add a pixel. */
+  int rw = (int) ceil (fabs (w * cos (a)) + fabs (h * sin (a)) - 1e-6);
+  int rh = (int) ceil (fabs (w * sin (a)) + fabs (h * cos (a)) - 1e-6);
   MarLumImage *out = mar_lum_image_new (MAX (rw, 1), MAX (rh, 1));
 
   turn->cos_a = cos (a);

@@ -54,7 +54,7 @@ hints_from_options (const MarReaderOptions *options)
   hints.setFormats (formats)
        .setTryHarder (options->try_harder)
        .setTryRotate (options->try_rotate)
-       /* Never zxing's own image pyramid: see read_pyramid(). */
+       /* Never zxing's own image pyramid: see read_layers(). */
        .setTryDownscale (false)
        .setIsPure (options->is_pure)
        .setBinarizer (binarizer)
