@@ -295,7 +295,7 @@ main (int   argc,
   guint ours_false = 0, zbar_false = 0;
   g_autoptr(GError) error = NULL;
 
-  g_print ("bench-decode: %u frames of %d×%d (%d per kind), %s in the decoder worker, "
+  g_print ("bench-decode: %u frames of %dx%d (%d per kind), %s in the decoder worker, "
            "against %s in the same run\n",
            (guint) (G_N_ELEMENTS (kinds) * PER_KIND), FRAME_W, FRAME_H, PER_KIND,
            mar_read_barcodes_backend (), zbarimg ? "zbarimg (zbar-tools)" : "nothing (zbarimg not found)");
@@ -401,10 +401,10 @@ main (int   argc,
   /* Report */
   median_frame = percentile (frame_ms, 0.5);
   median_inprocess = percentile (inprocess_ms, 0.5);
-  g_print ("\nframe path (GRAY8 frame → worker, the camera's options): median %.1f ms, p99 %.1f ms "
-           "per frame (target ≤ 10 ms median: %s)\n",
+  g_print ("\nframe path (GRAY8 frame -> worker, the camera's options): median %.1f ms, p99 %.1f ms "
+           "per frame (target <= 10 ms median: %s)\n",
            median_frame, percentile (frame_ms, 0.99), median_frame <= 10.0 ? "met" : "NOT met");
-  g_print ("  in-process (no worker): median %.1f ms, p99 %.1f ms; the worker costs ×%.2f at the median\n",
+  g_print ("  in-process (no worker): median %.1f ms, p99 %.1f ms; the worker costs x%.2f at the median\n",
            median_inprocess, percentile (inprocess_ms, 0.99), median_frame / MAX (median_inprocess, 0.001));
   g_print ("  processor time per frame, all threads (unaffected by other load): median %.1f ms, p99 %.1f ms\n",
            percentile (cpu_ms, 0.5), percentile (cpu_ms, 0.99));
@@ -437,7 +437,7 @@ main (int   argc,
         }
       else
         g_print ("  %-22s %6u/%-2d %6u/%-2d %9s %11s\n", kinds[k].name, ours, PER_KIND, file, PER_KIND,
-                 "—", "(ours only)");
+                 "-", "(ours only)");
     }
   if (both_total > 0)
     g_print ("  %-22s %6u/%-3u          %6u/%-3u %10.2f  (read rate at least zbar's: %s)\n", "all both read",
@@ -454,7 +454,7 @@ main (int   argc,
   g_print ("  frames with a wrong or phantom read: ours %u, zbar %u (of %u)\n", ours_false, zbar_false, frames->len);
 
   if (zbarimg != NULL)
-    g_print ("\ntime per image file (PNG → payload, %u files): ours %.1f ms, zbar %.1f ms; ours/zbar %.2f\n"
+    g_print ("\ntime per image file (PNG -> payload, %u files): ours %.1f ms, zbar %.1f ms; ours/zbar %.2f\n"
              "  frame path median as a ratio to zbar's time per file: %.2f\n",
              frames->len, ours_file_s * 1000 / frames->len, zbar_s * 1000 / frames->len,
              ours_file_s / MAX (zbar_s, 1e-9), median_frame / MAX (zbar_s * 1000 / frames->len, 1e-9));
