@@ -202,7 +202,7 @@ marctl_session_open (MarctlContext           *ctx,
   session->context.witness = session->witness;
   if (session->overrides != NULL)
     {
-      session->context.overrides = (const MarOverride *) session->overrides->data;
+      session->context.overrides = &g_array_index (session->overrides, MarOverride, 0);
       session->context.n_overrides = session->overrides->len;
     }
   return MARCTL_EXIT_OK;
