@@ -23,6 +23,8 @@ static const MarctlCommand commands[] = {
   { "import", N_("Load a FHIR R4 Bundle or NDJSON file into the cache"), marctl_import_run },
   { "verify", N_("Verify a wristband and a product scan (the five rights)"), marctl_verify_run },
   { "library", N_("Show, check or install the local drug library"), marctl_library_run },
+  { "decode", N_("Read the barcodes in an image file"), marctl_decode_run },
+  { "labels", N_("Print the demo ward's wristbands, bag labels and badges (PDF)"), marctl_labels_run },
   { "staff", N_("Add staff, set PINs, list staff and their sign-in state"), marctl_staff_run },
   { "infusion", N_("Document IV bags: start, rate, pause, stop, complete, hold…"), marctl_infusion_run },
   { "reaction", N_("Document an infusion reaction or site complication"), marctl_reaction_run },
