@@ -22,6 +22,9 @@
 static const MarctlCommand commands[] = {
   { "import", N_("Load a FHIR R4 Bundle or NDJSON file into the cache"), marctl_import_run },
   { "verify", N_("Verify a wristband and a product scan (the five rights)"), marctl_verify_run },
+  { "sync", N_("Push the outbox and pull what changed on the FHIR server"), marctl_sync_run },
+  { "status", N_("Show the last sync, the outbox and what the server refused"), marctl_status_run },
+  { "outbox", N_("Show or retry the records queued for the server"), marctl_outbox_run },
 };
 
 void

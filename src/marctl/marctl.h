@@ -73,5 +73,8 @@ gboolean    marctl_parse_at            (MarctlContext *ctx,
 
 int         marctl_import_run          (MarctlContext *ctx, int argc, char **argv);
 int         marctl_verify_run          (MarctlContext *ctx, int argc, char **argv);
+int         marctl_sync_run            (MarctlContext *ctx, int argc, char **argv);
+int         marctl_status_run          (MarctlContext *ctx, int argc, char **argv);
+int         marctl_outbox_run          (MarctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -512,9 +512,16 @@ function decodeCursor(text) {
   }
 }
 
+// Chronological, as a database compares instants: seeds written with a
+// local offset ("…T09:05:00-05:00") and the server's own stamps ("…Z") mix.
+function instantOf(resource) {
+  const t = Date.parse(resource.meta?.lastUpdated ?? '');
+  return Number.isNaN(t) ? -Infinity : t;
+}
+
 function compareByLastUpdated(a, b) {
-  const ta = a.meta?.lastUpdated ?? '';
-  const tb = b.meta?.lastUpdated ?? '';
+  const ta = instantOf(a);
+  const tb = instantOf(b);
   if (ta !== tb) {
     return ta < tb ? -1 : 1;
   }
