@@ -300,7 +300,7 @@ read_page (Query     *q,
               g_autofree char *field = g_strconcat ("MAR_SYNC_TYPE=", q->type_name, NULL);
 
               q->sorted = FALSE;
-              mar_sync_log (G_LOG_LEVEL_WARNING, "unsorted",
+              mar_sync_log (G_LOG_LEVEL_MESSAGE, "unsorted",
                             "The server did not sort a search by _lastUpdated; its watermark "
                             "moves only once the whole search is read", field, NULL);
             }
@@ -347,7 +347,7 @@ quarantine_item (MarSync            *sync,
     return FALSE;
   sync->report->counts[type].quarantined++;
   /* The reason names the field; the id stays out of the journal. */
-  mar_sync_log (G_LOG_LEVEL_WARNING, "quarantined",
+  mar_sync_log (G_LOG_LEVEL_MESSAGE, "quarantined",
                 "A resource from the server breaks the profile and was quarantined; "
                 "see marctl status", NULL);
   return TRUE;

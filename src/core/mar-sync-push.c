@@ -267,11 +267,13 @@ send_request (MarSync               *sync,
   return response;
 }
 
-/* The resource without what the server owns, to compare two copies. */
+/* The resource without what the server owns, to compare two copies. A
+ * deep copy: json_node_copy() shares the object. */
 static JsonNode *
 comparable_copy (JsonNode *node)
 {
-  JsonNode *copy = json_node_copy (node);
+  g_autofree char *text = json_to_string (node, FALSE);
+  JsonNode *copy = json_from_string (text, NULL);
   JsonObject *object = json_node_get_object (copy);
 
   json_object_remove_member (object, "meta");
@@ -605,7 +607,7 @@ mar_sync_push_locked (MarSync  *sync,
           {
             g_autofree char *field = g_strconcat ("MAR_SYNC_TYPE=", entry->resource_type, NULL);
 
-            mar_sync_log (G_LOG_LEVEL_WARNING, "parked",
+            mar_sync_log (G_LOG_LEVEL_MESSAGE, "parked",
                           "The server refused a record; it is parked for IT (marctl outbox show --failed)",
                           field, NULL);
           }

@@ -543,7 +543,7 @@ run_phases (MarSync        *sync,
     else
       /* The error names servers, files and settings, never patients. */
       message = g_strdup_printf ("Sync failed after %" G_GINT64_FORMAT " ms: %s", ms, first_error->message);
-    mar_sync_log (first_error == NULL ? G_LOG_LEVEL_INFO : G_LOG_LEVEL_WARNING,
+    mar_sync_log (first_error == NULL ? G_LOG_LEVEL_INFO : G_LOG_LEVEL_MESSAGE,
                   first_error == NULL ? "done" : "failed", message,
                   f_created, f_updated, f_removed, f_quarantined, f_pushed, f_parked, f_pending,
                   f_pages, f_ms, report->clock_skew_known ? f_skew : NULL, NULL);
