@@ -39,6 +39,9 @@ struct _MarSync
   gint64               server_now;      /* the first Date header of the run, Unix s; 0 unknown */
   gint64               skew_sum;
   guint                skew_count;
+  /* sync_watermarks rows written together at the end of the pull (one
+   * commit instead of one per search; losing them costs only overlap). */
+  GHashTable          *searched;
 };
 
 /* The terminal's clock (or the test's), Unix seconds. */

@@ -29,6 +29,9 @@
 #include "mar-time.h"
 
 #define LOINC_BODY_WEIGHT "http://loinc.org|29463-7"
+/* sync_watermarks row beside each watermark: when its last complete search
+ * began (query_since). */
+#define SEARCHED_SUFFIX   "@searched"
 #define SYSTEM_URI        "urn:ietf:rfc:3986"
 
 /* ------------------------------------------------------------------------ */
@@ -118,6 +121,8 @@ typedef struct
   gint64               newest;         /* newest lastUpdated read, or MAR_TIME_UNSET */
   char                *newest_text;
   gint64               mark;           /* the stored watermark, or MAR_TIME_UNSET */
+  gint64               searched;       /* server's Date when the last complete search began */
+  gint64               started;        /* server's Date of this search's first answer; 0 */
   /* Encounters of the unit: fetch their patients, flag arrivals. */
   GHashTable          *unit_locations;
   GHashTable          *on_unit;        /* patients on the unit before (arrivals are added) */
@@ -161,6 +166,7 @@ query_init (Query                *q,
   q->previous = G_MININT64;
   q->newest = MAR_TIME_UNSET;
   q->mark = MAR_TIME_UNSET;
+  q->searched = MAR_TIME_UNSET;
   if (key == NULL)
     return TRUE;
   mark = mar_store_dup_watermark (sync->store, key, &local_error);
@@ -171,17 +177,76 @@ query_init (Query                *q,
     }
   if (mark != NULL && !parse_instant (sync, mark, &q->mark))
     q->mark = MAR_TIME_UNSET;
+  {
+    g_autofree char *searched_key = g_strconcat (key, SEARCHED_SUFFIX, NULL);
+    g_autofree char *searched = mar_store_dup_watermark (sync->store, searched_key, NULL);
+
+    q->searched = MAR_TIME_UNSET;
+    if (searched != NULL && !parse_instant (sync, searched, &q->searched))
+      q->searched = MAR_TIME_UNSET;
+  }
   return TRUE;
 }
 
-/* The _lastUpdated lower bound for an incremental search: the watermark
- * minus the overlap (FHIR-PROFILE.md), or NULL for a full one. */
+/* The _lastUpdated lower bound for an incremental search, or NULL for a
+ * full one: the watermark minus the overlap (FHIR-PROFILE.md). The overlap
+ * exists for changes that become visible after a later one was read (a
+ * transaction stamped before it committed): once a search has been read to
+ * its end, starting at the server's time S, everything stamped before
+ * S − overlap was visible to it. So the bound is the later of the watermark
+ * and S, minus the overlap: a type that has been quiet for hours is not read
+ * again from its last change (a catalog loaded in bulk shares one instant). */
 static char *
 query_since (Query *q)
 {
-  if (q->mark == MAR_TIME_UNSET)
+  gint64 base = q->mark;
+
+  if (q->searched != MAR_TIME_UNSET && (base == MAR_TIME_UNSET || q->searched > base))
+    base = q->searched;
+  if (base == MAR_TIME_UNSET)
     return NULL;
-  return mar_time_format_utc (q->mark - MAR_SYNC_OVERLAP);
+  return mar_time_format_utc (base - MAR_SYNC_OVERLAP);
+}
+
+/* After the last page of a search: when it began, on the server's clock. */
+static gboolean
+query_finish (Query   *q,
+              GError **error)
+{
+  g_autofree char *searched_key = NULL;
+  g_autofree char *started = NULL;
+
+  if (q->key == NULL || q->started == 0)
+    return TRUE;
+  if (q->searched != MAR_TIME_UNSET && q->started <= q->searched)
+    return TRUE;
+  searched_key = g_strconcat (q->key, SEARCHED_SUFFIX, NULL);
+  started = mar_time_format_utc (q->started);
+  g_hash_table_replace (q->sync->searched, g_steal_pointer (&searched_key), g_steal_pointer (&started));
+  q->searched = q->started;
+  return TRUE;
+}
+
+static gboolean
+flush_searched (MarSync  *sync,
+                GError  **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (sync->searched) == 0)
+    return TRUE;
+  if (!mar_store_begin (sync->store, error))
+    return FALSE;
+  g_hash_table_iter_init (&iter, sync->searched);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!mar_store_set_watermark (sync->store, key, value, error))
+      {
+        mar_store_rollback (sync->store);
+        return FALSE;
+      }
+  g_hash_table_remove_all (sync->searched);
+  return mar_store_commit (sync->store, error);
 }
 
 /* An MA whose identifier is a UUID of this terminal: charted here, kept by
@@ -431,23 +496,97 @@ check_cancelled (MarSync  *sync,
 }
 
 static MarHttpResponse *
-get (MarSync     *sync,
-     const char  *target,
-     GError     **error)
+fetch (MarSync     *sync,
+       const char  *target,
+       GError     **error)
 {
   MarHttpRetryPolicy policy;
-  MarHttpResponse *response;
 
   if (!check_cancelled (sync, error))
     return NULL;
   mar_http_retry_policy_init_default (&policy);
-  response = mar_http_client_get (sync->client, target, &policy, sync->cancellable, error);
+  return mar_http_client_get (sync->client, target, &policy, sync->cancellable, error);
+}
+
+/* The sync's bookkeeping for an answer; on the sync's own thread. */
+static MarHttpResponse *
+fetched (MarSync         *sync,
+         MarHttpResponse *response)
+{
   if (response != NULL)
     {
       mar_sync_note_response (sync, response);
       sync->report->pages++;
     }
   return response;
+}
+
+static MarHttpResponse *
+get (MarSync     *sync,
+     const char  *target,
+     GError     **error)
+{
+  return fetched (sync, fetch (sync, target, error));
+}
+
+/* The next page of a search, fetched on another thread while this one
+ * maps and stores the current page: the server works while we write. The
+ * client is used by one thread at a time (mar-http.h): the sync thread
+ * leaves it alone until it has joined the prefetch. */
+typedef struct
+{
+  MarSync         *sync;
+  char            *target;
+  MarHttpResponse *response;
+  GError          *error;
+  GThread         *thread;
+} Prefetch;
+
+static gpointer
+prefetch_thread (gpointer data)
+{
+  Prefetch *p = data;
+
+  p->response = fetch (p->sync, p->target, &p->error);
+  return NULL;
+}
+
+static Prefetch *
+prefetch_start (MarSync    *sync,
+                const char *target)
+{
+  Prefetch *p = g_new0 (Prefetch, 1);
+
+  p->sync = sync;
+  p->target = g_strdup (target);
+  p->thread = g_thread_new ("sync-prefetch", prefetch_thread, p);
+  return p;
+}
+
+/* Waits for the page; NULL with @error when it could not be read. */
+static MarHttpResponse *
+prefetch_finish (Prefetch  *p,
+                 GError   **error)
+{
+  MarHttpResponse *response;
+
+  g_thread_join (p->thread);
+  response = fetched (p->sync, p->response);
+  if (response == NULL)
+    g_propagate_error (error, p->error);
+  g_free (p->target);
+  g_free (p);
+  return response;
+}
+
+static void
+prefetch_discard (Prefetch *p)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MarHttpResponse) response = NULL;
+
+  if (p != NULL)
+    response = prefetch_finish (p, &error);
 }
 
 static char *
@@ -632,29 +771,49 @@ failed:
 
 /* Runs one search to its last page. @params: the search parameters
  * (escaped); @since: the _lastUpdated lower bound, or NULL. */
+/* Runs one search to its last page. @ahead: in, the first page already on
+ * its way (or NULL); out, the first page of @following (the next search of
+ * a chain), started while this search's last page is stored. */
 static gboolean
-run_search (Query       *q,
-            const char  *params,
-            const char  *since,
-            GError     **error)
+run_search_full (Query       *q,
+                 const char  *target,
+                 Prefetch   **ahead,
+                 const char  *following,
+                 GError     **error)
 {
   MarSync *sync = q->sync;
-  g_autofree char *target = search_target (q->type_name, params, since, sync->page_size);
+  /* The unit's Encounter pages read Patients in between: no prefetch. */
+  gboolean encounters = q->unit_locations != NULL && q->type == MAR_FHIR_RESOURCE_ENCOUNTER;
+  MarHttpResponse *next_response;
 
-  while (target != NULL)
+  if (*ahead != NULL)
     {
-      g_autoptr(MarHttpResponse) response = get (sync, target, error);
+      next_response = prefetch_finish (*ahead, error);
+      *ahead = NULL;
+    }
+  else
+    next_response = get (sync, target, error);
+  if (next_response == NULL)
+    return FALSE;
+
+  while (next_response != NULL)
+    {
+      g_autoptr(MarHttpResponse) response = g_steal_pointer (&next_response);
       g_autoptr(GPtrArray) items = NULL;
       g_autoptr(GPtrArray) patients = NULL;
-      const char *next;
+      const char *next = mar_http_bundle_get_next_link (response->json);
+      Prefetch *prefetch = NULL;
 
-      if (response == NULL)
+      /* A page that came after a cancel is not stored. */
+      if (!check_cancelled (sync, error))
         return FALSE;
+      if (q->started == 0)
+        q->started = response->date;
       items = read_page (q, response->json, error);
       if (items == NULL)
         return FALSE;
 
-      if (q->unit_locations != NULL && q->type == MAR_FHIR_RESOURCE_ENCOUNTER)
+      if (encounters)
         {
           g_autoptr(GPtrArray) ids = encounter_page_patients (q, items, error);
 
@@ -664,14 +823,151 @@ run_search (Query       *q,
           if (ids->len > 0 && !fetch_patients (sync, ids, patients, error))
             return FALSE;
         }
+      else if (next != NULL)
+        prefetch = prefetch_start (sync, next);
+      else if (following != NULL)
+        *ahead = prefetch_start (sync, following);
 
-      if (!store_page (q, items, patients, error))
-        return FALSE;
+      /* An empty page changes nothing: no write lock taken. */
+      if ((items->len > 0 || (patients != NULL && patients->len > 0)) &&
+          !store_page (q, items, patients, error))
+        {
+          prefetch_discard (prefetch);
+          return FALSE;
+        }
 
-      next = mar_http_bundle_get_next_link (response->json);
-      g_free (target);
-      target = g_strdup (next);
+      if (prefetch != NULL)
+        {
+          next_response = prefetch_finish (prefetch, error);
+          if (next_response == NULL)
+            return FALSE;
+        }
+      else if (next != NULL)
+        {
+          next_response = get (sync, next, error);
+          if (next_response == NULL)
+            return FALSE;
+        }
     }
+  return TRUE;
+}
+
+static gboolean
+run_search (Query       *q,
+            const char  *params,
+            const char  *since,
+            GError     **error)
+{
+  g_autofree char *target = search_target (q->type_name, params, since, q->sync->page_size);
+  Prefetch *ahead = NULL;
+
+  return run_search_full (q, target, &ahead, NULL, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Chains: independent searches read one after the other, the first page of
+ * each fetched while the previous one's last page is stored. Their targets
+ * depend only on their own watermarks, so they can be made up front; the
+ * pages are still stored in order (a PractitionerRole after the
+ * Practitioners it names). */
+
+typedef struct
+{
+  Query *q;
+  char  *target;
+  gboolean last_part;   /* the search's watermark moves after this one */
+} ChainStep;
+
+typedef struct
+{
+  MarSync   *sync;
+  GPtrArray *steps;     /* (element-type ChainStep) */
+  GPtrArray *queries;   /* (element-type Query) owned */
+} Chain;
+
+static void
+chain_step_free (ChainStep *step)
+{
+  g_free (step->target);
+  g_free (step);
+}
+
+static void
+query_free (Query *q)
+{
+  query_clear (q);
+  g_free (q);
+}
+
+static void
+chain_init (Chain   *chain,
+            MarSync *sync)
+{
+  chain->sync = sync;
+  chain->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) chain_step_free);
+  chain->queries = g_ptr_array_new_with_free_func ((GDestroyNotify) query_free);
+}
+
+static void
+chain_clear (Chain *chain)
+{
+  g_clear_pointer (&chain->steps, g_ptr_array_unref);
+  g_clear_pointer (&chain->queries, g_ptr_array_unref);
+}
+
+static Query *
+chain_add_query (Chain                *chain,
+                 MarFhirResourceType   type,
+                 const char           *key,
+                 gboolean              per_page,
+                 GError              **error)
+{
+  Query *q = g_new0 (Query, 1);
+
+  if (!query_init (q, chain->sync, type, key, per_page, error))
+    {
+      query_free (q);
+      return NULL;
+    }
+  g_ptr_array_add (chain->queries, q);
+  return q;
+}
+
+static void
+chain_add_step (Chain      *chain,
+                Query      *q,
+                const char *params,
+                const char *since,
+                gboolean    last_part)
+{
+  ChainStep *step = g_new0 (ChainStep, 1);
+
+  step->q = q;
+  step->target = search_target (q->type_name, params, since, chain->sync->page_size);
+  step->last_part = last_part;
+  g_ptr_array_add (chain->steps, step);
+}
+
+static gboolean
+chain_run (Chain   *chain,
+           GError **error)
+{
+  Prefetch *ahead = NULL;
+
+  for (guint i = 0; i < chain->steps->len; i++)
+    {
+      ChainStep *step = g_ptr_array_index (chain->steps, i);
+      const char *following = i + 1 < chain->steps->len
+                              ? ((ChainStep *) g_ptr_array_index (chain->steps, i + 1))->target : NULL;
+
+      if (!run_search_full (step->q, step->target, &ahead, following, error) ||
+          (step->last_part && (!set_watermark_if_newer (step->q, error) || !query_finish (step->q, error))))
+        {
+          prefetch_discard (ahead);
+          return FALSE;
+        }
+    }
+  prefetch_discard (ahead);
   return TRUE;
 }
 
@@ -679,24 +975,20 @@ run_search (Query       *q,
  * incremental once it has a watermark. @floor: the lower bound of the
  * first load, or NULL for everything. */
 static gboolean
-pull_type (MarSync             *sync,
-           MarFhirResourceType  type,
-           const char          *params,
-           const char          *floor,
-           GError             **error)
+chain_add_type (Chain                *chain,
+                MarFhirResourceType   type,
+                const char           *params,
+                const char           *floor,
+                GError              **error)
 {
-  const char *name = mar_fhir_resource_type_to_name (type);
+  Query *q = chain_add_query (chain, type, mar_fhir_resource_type_to_name (type), TRUE, error);
   g_autofree char *since = NULL;
-  Query q;
-  gboolean ok;
 
-  if (!query_init (&q, sync, type, name, TRUE, error))
+  if (q == NULL)
     return FALSE;
-  since = query_since (&q);
-  ok = run_search (&q, params, since != NULL ? since : floor, error) &&
-       set_watermark_if_newer (&q, error);
-  query_clear (&q);
-  return ok;
+  since = query_since (q);
+  chain_add_step (chain, q, params, since != NULL ? since : floor, TRUE);
+  return TRUE;
 }
 
 /* "Patient/a,Patient/b" (or "a,b" for _id) for patients [start, end). */
@@ -719,6 +1011,38 @@ patient_list (GPtrArray  *patients,
  * from that watermark; a unit with more patients than one search names is
  * searched in parts, and the watermark moves once all parts are read. */
 static gboolean
+chain_add_patients (Chain                *chain,
+                    MarFhirResourceType   type,
+                    const char           *param,
+                    const char           *extra,
+                    GPtrArray            *patients,
+                    const char           *key,
+                    GError              **error)
+{
+  MarSync *sync = chain->sync;
+  g_autofree char *since = NULL;
+  gboolean one_part = patients->len <= sync->patients_per_query;
+  Query *q;
+
+  if (patients->len == 0)
+    return TRUE;
+  q = chain_add_query (chain, type, key, one_part, error);
+  if (q == NULL)
+    return FALSE;
+  since = query_since (q);
+  for (guint start = 0; start < patients->len; start += sync->patients_per_query)
+    {
+      g_autofree char *list = patient_list (patients, start, start + sync->patients_per_query,
+                                            strcmp (param, "_id") != 0);
+      g_autofree char *params = extra != NULL ? g_strdup_printf ("%s=%s&%s", param, list, extra)
+                                              : g_strdup_printf ("%s=%s", param, list);
+
+      chain_add_step (chain, q, params, since, start + sync->patients_per_query >= patients->len);
+    }
+  return TRUE;
+}
+
+static gboolean
 pull_for_patients (MarSync             *sync,
                    MarFhirResourceType  type,
                    const char          *param,
@@ -727,27 +1051,12 @@ pull_for_patients (MarSync             *sync,
                    const char          *key,
                    GError             **error)
 {
-  g_autofree char *since = NULL;
-  gboolean one_part = patients->len <= sync->patients_per_query;
-  gboolean ok = TRUE;
-  Query q;
+  Chain chain;
+  gboolean ok;
 
-  if (patients->len == 0)
-    return TRUE;
-  if (!query_init (&q, sync, type, key, one_part, error))
-    return FALSE;
-  since = query_since (&q);
-  for (guint start = 0; ok && start < patients->len; start += sync->patients_per_query)
-    {
-      g_autofree char *list = patient_list (patients, start, start + sync->patients_per_query,
-                                            strcmp (param, "_id") != 0);
-      g_autofree char *params = extra != NULL ? g_strdup_printf ("%s=%s&%s", param, list, extra)
-                                              : g_strdup_printf ("%s=%s", param, list);
-
-      ok = run_search (&q, params, since, error);
-    }
-  ok = ok && set_watermark_if_newer (&q, error);
-  query_clear (&q);
+  chain_init (&chain, sync);
+  ok = chain_add_patients (&chain, type, param, extra, patients, key, error) && chain_run (&chain, error);
+  chain_clear (&chain);
   return ok;
 }
 
@@ -872,10 +1181,14 @@ pull_arrivals (MarSync  *sync,
         { MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, "subject" },
       };
 
+      Chain chain;
+      gboolean ok = TRUE;
+
       for (guint i = start; i < end; i++)
         g_ptr_array_add (group, g_ptr_array_index (patients, i));
 
-      for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+      chain_init (&chain, sync);
+      for (guint i = 0; ok && i < G_N_ELEMENTS (searches); i++)
         {
           const char *extra = NULL;
 
@@ -884,9 +1197,12 @@ pull_arrivals (MarSync  *sync,
           else if (searches[i].type == MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION)
             /* The last 72 h, plus every running or paused one whatever its age. */
             extra = i == G_N_ELEMENTS (searches) - 2 ? window_param : "status=in-progress,on-hold";
-          if (!pull_for_patients (sync, searches[i].type, searches[i].param, extra, group, NULL, error))
-            return FALSE;
+          ok = chain_add_patients (&chain, searches[i].type, searches[i].param, extra, group, NULL, error);
         }
+      ok = ok && chain_run (&chain, error);
+      chain_clear (&chain);
+      if (!ok)
+        return FALSE;
 
       if (!mar_store_begin (sync->store, error))
         return FALSE;
@@ -959,7 +1275,8 @@ pull_unit (MarSync  *sync,
   q.unit_locations = locations;
   q.on_unit = g_hash_table_ref (before);
   since = query_since (&q);
-  ok = run_search (&q, params, since, error) && set_watermark_if_newer (&q, error);
+  ok = run_search (&q, params, since, error) && set_watermark_if_newer (&q, error) &&
+       query_finish (&q, error);
   g_hash_table_unref (q.on_unit);
   query_clear (&q);
   if (!ok)
@@ -982,17 +1299,25 @@ pull_unit (MarSync  *sync,
     return FALSE;
 
   /* 4. What changed for the patients on the unit. */
-  return pull_for_patients (sync, MAR_FHIR_RESOURCE_PATIENT, "_id", NULL, patients, "Patient", error) &&
-         pull_for_patients (sync, MAR_FHIR_RESOURCE_OBSERVATION, "subject", weight_param, patients,
-                            "Observation", error) &&
-         pull_for_patients (sync, MAR_FHIR_RESOURCE_ALLERGY_INTOLERANCE, "patient", NULL, patients,
-                            "AllergyIntolerance", error) &&
-         pull_for_patients (sync, MAR_FHIR_RESOURCE_MEDICATION_REQUEST, "subject", NULL, patients,
-                            "MedicationRequest", error) &&
-         pull_for_patients (sync, MAR_FHIR_RESOURCE_MEDICATION_DISPENSE, "subject", NULL, patients,
-                            "MedicationDispense", error) &&
-         pull_for_patients (sync, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, "subject", NULL, patients,
-                            "MedicationAdministration", error);
+  {
+    Chain chain;
+
+    chain_init (&chain, sync);
+    ok = chain_add_patients (&chain, MAR_FHIR_RESOURCE_PATIENT, "_id", NULL, patients, "Patient", error) &&
+         chain_add_patients (&chain, MAR_FHIR_RESOURCE_OBSERVATION, "subject", weight_param, patients,
+                             "Observation", error) &&
+         chain_add_patients (&chain, MAR_FHIR_RESOURCE_ALLERGY_INTOLERANCE, "patient", NULL, patients,
+                             "AllergyIntolerance", error) &&
+         chain_add_patients (&chain, MAR_FHIR_RESOURCE_MEDICATION_REQUEST, "subject", NULL, patients,
+                             "MedicationRequest", error) &&
+         chain_add_patients (&chain, MAR_FHIR_RESOURCE_MEDICATION_DISPENSE, "subject", NULL, patients,
+                             "MedicationDispense", error) &&
+         chain_add_patients (&chain, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, "subject", NULL, patients,
+                             "MedicationAdministration", error) &&
+         chain_run (&chain, error);
+    chain_clear (&chain);
+  }
+  return ok;
 }
 
 static gboolean
@@ -1004,32 +1329,34 @@ pull_hospital (MarSync  *sync,
   g_autofree char *floor = NULL;
   g_autofree char *mark = NULL;
 
-  if (!pull_type (sync, MAR_FHIR_RESOURCE_PATIENT, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_ENCOUNTER, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_OBSERVATION, weight_param, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_ALLERGY_INTOLERANCE, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_MEDICATION_REQUEST, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_MEDICATION_DISPENSE, NULL, NULL, error))
-    return FALSE;
+  Chain chain;
+  gboolean ok;
+
+  chain_init (&chain, sync);
+  ok = chain_add_type (&chain, MAR_FHIR_RESOURCE_PATIENT, NULL, NULL, error) &&
+       chain_add_type (&chain, MAR_FHIR_RESOURCE_ENCOUNTER, NULL, NULL, error) &&
+       chain_add_type (&chain, MAR_FHIR_RESOURCE_OBSERVATION, weight_param, NULL, error) &&
+       chain_add_type (&chain, MAR_FHIR_RESOURCE_ALLERGY_INTOLERANCE, NULL, NULL, error) &&
+       chain_add_type (&chain, MAR_FHIR_RESOURCE_MEDICATION_REQUEST, NULL, NULL, error) &&
+       chain_add_type (&chain, MAR_FHIR_RESOURCE_MEDICATION_DISPENSE, NULL, NULL, error);
 
   /* Administrations: the first load reads the last 72 h (by
    * _lastUpdated, which is never before the dose was charted) plus every
    * running or paused one whatever its age; then what changed. */
   mark = mar_store_dup_watermark (sync->store, "MedicationAdministration", NULL);
-  if (mark == NULL)
+  if (ok && mark == NULL)
     {
-      Query q;
-      gboolean ok;
+      Query *q = chain_add_query (&chain, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, NULL, FALSE, error);
 
-      if (!query_init (&q, sync, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, NULL, FALSE, error))
-        return FALSE;
-      ok = run_search (&q, "status=in-progress,on-hold", NULL, error);
-      query_clear (&q);
-      if (!ok)
-        return FALSE;
+      ok = q != NULL;
+      if (ok)
+        chain_add_step (&chain, q, "status=in-progress,on-hold", NULL, FALSE);
       floor = mar_time_format_utc (mar_sync_server_now (sync) - MAR_SYNC_ADMINISTRATION_WINDOW);
     }
-  return pull_type (sync, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, NULL, floor, error);
+  ok = ok && chain_add_type (&chain, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, NULL, floor, error) &&
+       chain_run (&chain, error);
+  chain_clear (&chain);
+  return ok;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1078,6 +1405,8 @@ pull_deletions (MarSync             *sync,
           ok = FALSE;
           break;
         }
+      if (q.started == 0)
+        q.started = response->date;
       bundle = JSON_NODE_HOLDS_OBJECT (response->json) ? json_node_get_object (response->json) : NULL;
       if (g_strcmp0 (member_string (bundle, "resourceType"), "Bundle") != 0 ||
           g_strcmp0 (member_string (bundle, "type"), "history") != 0)
@@ -1160,7 +1489,7 @@ pull_deletions (MarSync             *sync,
 
   /* History comes newest first: the watermark moves only once all of it
    * is read. */
-  ok = ok && set_watermark_if_newer (&q, error);
+  ok = ok && set_watermark_if_newer (&q, error) && query_finish (&q, error);
   query_clear (&q);
   return ok;
 }
@@ -1231,22 +1560,34 @@ mar_sync_pull_locked (MarSync  *sync,
     MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION,
   };
 
+  gboolean ok;
+
   if (!check_scope (sync, error))
     return FALSE;
 
   /* The catalog, whole, in dependency order (docs/fhir-import.md). */
-  if (!pull_type (sync, MAR_FHIR_RESOURCE_LOCATION, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_MEDICATION, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_PRACTITIONER, NULL, NULL, error) ||
-      !pull_type (sync, MAR_FHIR_RESOURCE_PRACTITIONER_ROLE, NULL, NULL, error))
-    return FALSE;
+  {
+    Chain chain;
 
-  if (sync->unit_location != NULL ? !pull_unit (sync, error) : !pull_hospital (sync, error))
-    return FALSE;
+    chain_init (&chain, sync);
+    ok = chain_add_type (&chain, MAR_FHIR_RESOURCE_LOCATION, NULL, NULL, error) &&
+         chain_add_type (&chain, MAR_FHIR_RESOURCE_MEDICATION, NULL, NULL, error) &&
+         chain_add_type (&chain, MAR_FHIR_RESOURCE_PRACTITIONER, NULL, NULL, error) &&
+         chain_add_type (&chain, MAR_FHIR_RESOURCE_PRACTITIONER_ROLE, NULL, NULL, error) &&
+         chain_run (&chain, error);
+    chain_clear (&chain);
+  }
+  ok = ok && (sync->unit_location != NULL ? pull_unit (sync, error) : pull_hospital (sync, error));
 
-  for (guint i = 0; i < G_N_ELEMENTS (history_types); i++)
-    if (!pull_deletions (sync, history_types[i], error))
-      return FALSE;
+  for (guint i = 0; ok && i < G_N_ELEMENTS (history_types); i++)
+    ok = pull_deletions (sync, history_types[i], error);
 
-  return retry_quarantined (sync, error);
+  ok = ok && retry_quarantined (sync, error);
+
+  /* The searches that were read to the end count, even in a failed run. */
+  if (ok)
+    ok = flush_searched (sync, error);
+  else if (!flush_searched (sync, NULL))
+    g_hash_table_remove_all (sync->searched);
+  return ok;
 }

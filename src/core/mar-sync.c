@@ -187,6 +187,7 @@ mar_sync_new (MarStore             *store,
     }
   if (sync->time_zone == NULL)
     sync->time_zone = g_time_zone_new_local ();
+  sync->searched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return sync;
 }
 
@@ -237,6 +238,7 @@ mar_sync_free (MarSync *sync)
   g_clear_object (&sync->store);
   g_clear_pointer (&sync->client, mar_http_client_free);
   g_clear_pointer (&sync->time_zone, g_time_zone_unref);
+  g_clear_pointer (&sync->searched, g_hash_table_unref);
   g_free (sync->unit_location);
   g_free (sync);
 }
@@ -406,16 +408,15 @@ lock_release (int fd)
 /* ------------------------------------------------------------------------ */
 /* Runs                                                                     */
 
-static void
-set_setting_int (MarStore   *store,
-                 const char *key,
-                 gint64      value)
+static gboolean
+set_setting_int (MarStore    *store,
+                 const char  *key,
+                 gint64       value,
+                 GError     **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
 
-  if (!mar_store_set_setting (store, key, text, &error))
-    g_warning ("Cannot record %s: %s", key, error->message);
+  return mar_store_set_setting (store, key, text, error);
 }
 
 typedef enum
@@ -434,6 +435,7 @@ run_phases (MarSync        *sync,
   g_autoptr(GError) first_error = NULL;
   MarSyncReport local_report;
   gint64 started, started_us;
+  gboolean pushed = FALSE;
   int lock;
 
   g_return_val_if_fail (sync != NULL, FALSE);
@@ -464,10 +466,7 @@ run_phases (MarSync        *sync,
       g_autoptr(GError) local_error = NULL;
 
       if (mar_sync_push_locked (sync, &local_error))
-        {
-          if (report->push_retries == 0)
-            set_setting_int (sync->store, SYNC_SETTING_LAST_PUSH, mar_sync_now (sync));
-        }
+        pushed = report->push_retries == 0;
       else
         first_error = g_steal_pointer (&local_error);
     }
@@ -477,15 +476,7 @@ run_phases (MarSync        *sync,
       g_autoptr(GError) local_error = NULL;
 
       if (mar_sync_pull_locked (sync, &local_error))
-        {
-          g_autoptr(GError) clock_error = NULL;
-
-          report->pull_complete = TRUE;
-          /* The cache holds everything the server had when the pull
-           * began: that is the age CACHE_STALE judges (RULES.md). */
-          if (!mar_store_set_last_sync (sync->store, started, &clock_error) && first_error == NULL)
-            first_error = g_steal_pointer (&clock_error);
-        }
+        report->pull_complete = TRUE;
       else if (first_error == NULL)
         first_error = g_steal_pointer (&local_error);
     }
@@ -496,18 +487,40 @@ run_phases (MarSync        *sync,
     {
       report->clock_skew_known = TRUE;
       report->clock_skew = sync->skew_sum / (gint64) sync->skew_count;
-      set_setting_int (sync->store, SYNC_SETTING_SKEW, report->clock_skew);
-      set_setting_int (sync->store, SYNC_SETTING_SKEW_AT, mar_sync_now (sync));
     }
   if (!mar_sync_store_next_push (sync->store, &report->next_push, NULL))
     report->next_push = 0;
-  set_setting_int (sync->store, SYNC_SETTING_LAST_ATTEMPT, started);
-  {
-    g_autoptr(GError) setting_error = NULL;
 
-    if (!mar_store_set_setting (sync->store, SYNC_SETTING_LAST_ERROR,
-                                first_error != NULL ? first_error->message : "", &setting_error))
-      g_warning ("Cannot record the sync outcome: %s", setting_error->message);
+  /* The run's outcome, in one transaction. */
+  {
+    g_autoptr(GError) record_error = NULL;
+    gboolean ok = mar_store_begin (sync->store, &record_error);
+
+    /* The cache holds everything the server had when the pull began:
+     * that is the age CACHE_STALE judges (RULES.md). */
+    if (ok && report->pull_complete)
+      ok = mar_store_set_last_sync (sync->store, started, &record_error);
+    if (ok && pushed)
+      ok = set_setting_int (sync->store, SYNC_SETTING_LAST_PUSH, mar_sync_now (sync), &record_error);
+    if (ok && report->clock_skew_known)
+      ok = set_setting_int (sync->store, SYNC_SETTING_SKEW, report->clock_skew, &record_error) &&
+           set_setting_int (sync->store, SYNC_SETTING_SKEW_AT, mar_sync_now (sync), &record_error);
+    if (ok)
+      ok = set_setting_int (sync->store, SYNC_SETTING_LAST_ATTEMPT, started, &record_error) &&
+           mar_store_set_setting (sync->store, SYNC_SETTING_LAST_ERROR,
+                                  first_error != NULL ? first_error->message : "", &record_error);
+    if (ok)
+      ok = mar_store_commit (sync->store, &record_error);
+    else if (mar_store_in_transaction (sync->store))
+      mar_store_rollback (sync->store);
+    if (!ok)
+      {
+        /* Without the last sync time the verdicts warn CACHE_STALE: the
+         * safe side. The run itself failed to finish. */
+        report->pull_complete = FALSE;
+        if (first_error == NULL)
+          first_error = g_steal_pointer (&record_error);
+      }
   }
 
   {
@@ -772,7 +785,10 @@ mar_sync_store_clear_watermarks (MarStore    *store,
     stmt = mar_store_prepare (store, "DELETE FROM sync_watermarks", error);
   else
     {
-      stmt = mar_store_prepare (store, "DELETE FROM sync_watermarks WHERE resource_type = ?1", error);
+      /* With the time its last complete search began (mar-sync-pull.c). */
+      stmt = mar_store_prepare (store,
+                                "DELETE FROM sync_watermarks WHERE resource_type IN (?1, ?1 || '@searched')",
+                                error);
       if (stmt != NULL)
         bind_text (stmt, 1, key);
     }

@@ -67,7 +67,7 @@ GQuark mar_sync_error_quark (void);
 /* Defaults (docs/sync.md). */
 #define MAR_SYNC_DEFAULT_INTERVAL      60         /* [sync] interval, seconds */
 #define MAR_SYNC_DEFAULT_STALE_AFTER   (15 * 60)  /* [sync] stale-after, seconds */
-#define MAR_SYNC_DEFAULT_PAGE_SIZE     200        /* [sync] page-size: _count */
+#define MAR_SYNC_DEFAULT_PAGE_SIZE     500        /* [sync] page-size: _count */
 #define MAR_SYNC_OVERLAP               (5 * 60)   /* FHIR-PROFILE.md: watermark − 5 min */
 #define MAR_SYNC_ADMINISTRATION_WINDOW (72 * 3600)
 
