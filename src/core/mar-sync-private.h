@@ -117,8 +117,10 @@ GHashTable *mar_sync_store_unit_locations  (MarStore    *store,
                                             const char  *unit,
                                             char       **unit_id,
                                             GError     **error);
-/* The earliest next attempt of a pending outbox entry; 0 when none. */
+/* The earliest retry of a pending outbox entry due after @now; 0 when
+ * none (entries waiting for a parked one never come due by themselves). */
 gboolean   mar_sync_store_next_push        (MarStore    *store,
+                                            gint64       now,
                                             gint64      *when,
                                             GError     **error);
 

@@ -1356,7 +1356,10 @@ pull_hospital (MarSync  *sync,
   ok = ok && chain_add_type (&chain, MAR_FHIR_RESOURCE_MEDICATION_ADMINISTRATION, NULL, floor, error) &&
        chain_run (&chain, error);
   chain_clear (&chain);
-  return ok;
+
+  /* Patients flagged while this terminal served a unit: every patient is
+   * pulled here, and theirs in full (older data included). */
+  return ok && pull_arrivals (sync, error);
 }
 
 /* ------------------------------------------------------------------------ */

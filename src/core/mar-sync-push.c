@@ -562,9 +562,9 @@ mar_sync_push_locked (MarSync  *sync,
           gint64 next = 0;
 
           /* An entry waits for a retry soon: wait for it within the budget. */
-          if (!mar_sync_store_next_push (sync->store, &next, error))
+          if (!mar_sync_store_next_push (sync->store, now, &next, error))
             return FALSE;
-          if (next > now && waited + (next - now) <= sync->max_push_wait)
+          if (next > 0 && waited + (next - now) <= sync->max_push_wait)
             {
               if (!mar_sync_sleep (sync, next - now))
                 {

@@ -488,7 +488,7 @@ run_phases (MarSync        *sync,
       report->clock_skew_known = TRUE;
       report->clock_skew = sync->skew_sum / (gint64) sync->skew_count;
     }
-  if (!mar_sync_store_next_push (sync->store, &report->next_push, NULL))
+  if (!mar_sync_store_next_push (sync->store, mar_sync_now (sync), &report->next_push, NULL))
     report->next_push = 0;
 
   /* The run's outcome, in one transaction. */
@@ -1089,15 +1089,19 @@ mar_sync_store_unit_locations (MarStore    *store,
 
 gboolean
 mar_sync_store_next_push (MarStore  *store,
+                          gint64     now,
                           gint64    *when,
                           GError   **error)
 {
   g_autoptr(MarStmt) stmt = NULL;
   int rc;
 
-  stmt = mar_store_prepare (store, "SELECT min(max(next_attempt, 1)) FROM outbox WHERE state = 'pending'", error);
+  stmt = mar_store_prepare (store,
+                            "SELECT min(next_attempt) FROM outbox WHERE state = 'pending' AND next_attempt > ?1",
+                            error);
   if (stmt == NULL)
     return FALSE;
+  sqlite3_bind_int64 (stmt, 1, now);
   rc = mar_store_step (store, stmt, error);
   if (rc < 0)
     return FALSE;

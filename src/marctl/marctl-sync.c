@@ -273,7 +273,7 @@ service_thread (gpointer user_data)
       mar_sync_run (service->sync, &report, service->cancellable, &error);
       now = g_get_real_time () / G_USEC_PER_SEC;
       /* A record waiting for its retry is worth waking up earlier for. */
-      if (report.next_push > 0 && report.next_push - now < wait)
+      if (report.next_push > now && report.next_push - now < wait)
         wait = MAX (report.next_push - now, 5);
       wait_cancellable (service->cancellable, wait);
     }
