@@ -17,8 +17,8 @@
  * and, in the same run, the curl command line fetching exactly the pages the
  * sync fetched (the server's request log), over one connection, to /dev/null.
  * The ratio ours/curl is what the sync adds to the transfer: mapping,
- * checks, SQLite writes with fsync per page. Targets (issue 6): unit ≤ 1 s,
- * incremental no-change ≤ 100 ms, ratio ≤ 1.5.
+ * checks, SQLite writes with fsync per page. Targets (issue 6): unit <= 1 s,
+ * incremental no-change <= 100 ms, ratio <= 1.5.
  */
 
 #include "config.h"
@@ -409,12 +409,12 @@ report (const char    *name,
   double full_ratio = f->full / f->full_curl;
   double incremental_ratio = f->incremental / f->incremental_curl;
 
-  g_print ("%-9s full:        %8.1f ms, curl %8.1f ms, ratio %.2f [≤ 1.5: %s]%s%s%s\n"
+  g_print ("%-9s full:        %8.1f ms, curl %8.1f ms, ratio %.2f [<= 1.5: %s]%s%s%s\n"
            "           (%u requests, %u resources, our CPU %.0f ms)\n",
            name, f->full, f->full_curl, full_ratio, verdict (full_ratio <= 1.5),
-           unit ? " [≤ 1 s: " : "", unit ? verdict (f->full <= 1000) : "", unit ? "]" : "",
+           unit ? " [<= 1 s: " : "", unit ? verdict (f->full <= 1000) : "", unit ? "]" : "",
            f->full_requests, f->resources, f->full_cpu);
-  g_print ("%-9s incremental: %8.1f ms, curl %8.1f ms, ratio %.2f [≤ 1.5: %s] [≤ 100 ms: %s]\n"
+  g_print ("%-9s incremental: %8.1f ms, curl %8.1f ms, ratio %.2f [<= 1.5: %s] [<= 100 ms: %s]\n"
            "           (%u requests)\n",
            name, f->incremental, f->incremental_curl, incremental_ratio, verdict (incremental_ratio <= 1.5),
            verdict (f->incremental <= 100), f->incremental_requests);

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mar-barcode.h"
 #include "mar-fhir.h"
 #include "mar-time.h"
 
@@ -1211,17 +1212,12 @@ all_digits (const char *text)
 }
 
 /* GTIN-8/12/13/14 → GTIN-14 (FHIR-PROFILE.md: zero-padded), NULL when the
- * length, a character or the check digit is wrong. */
+ * length, a character or the check digit is wrong: the barcode parser's
+ * rule, so a scan finds what the catalog stored. */
 static char *
 gtin_to_gtin14 (const char *gtin)
 {
-  gsize length = gtin != NULL ? strlen (gtin) : 0;
-
-  if (!all_digits (gtin) || (length != 8 && length != 12 && length != 13 && length != 14))
-    return NULL;
-  if (!gs1_check_digit_valid (gtin, length))
-    return NULL;
-  return g_strdup_printf ("%.*s%s", (int) (14 - length), "00000000000000", gtin);
+  return gtin != NULL ? mar_gtin_normalize (gtin, NULL) : NULL;
 }
 
 /* An NDC as the FDA publishes it: 4-4-2, 5-3-2 or 5-4-1 (10 digits), the

@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
+#include "mar-barcode.h"
 #include "mar-store.h"
 #include "mar-store-private.h"
 #include "mar-store-schema.h"
@@ -360,97 +361,18 @@ column_ratio (sqlite3_stmt *stmt,
 /* ------------------------------------------------------------------ */
 /* Code normalisation for the look-up columns                          */
 
-/* GS1 General Specifications 7.9.1: mod-10 check digit, weights 3 and 1
- * from the right (the check digit itself excluded). */
-static gboolean
-gs1_check_digit_valid (const char *digits,
-                       gsize       length)
-{
-  int sum = 0;
-
-  for (gsize i = 0; i + 1 < length; i++)
-    {
-      int weight = ((length - 1 - i) % 2 == 1) ? 3 : 1;
-      sum += (digits[i] - '0') * weight;
-    }
-  return (10 - sum % 10) % 10 == digits[length - 1] - '0';
-}
-
-/* GTIN-8/12/13/14 → GTIN-14 (zero-padded), or NULL if not a valid GTIN.
- * The barcode parser has mar_gtin_normalize(); this private copy keeps the
- * store independent of it until the two are unified. */
+/* The catalog's look-up keys are computed by the same rules the barcode
+ * parser applies to scans, so a scanned GTIN or NDC finds its product. */
 static char *
 normalise_gtin14 (const char *gtin)
 {
-  gsize length;
-
-  if (gtin == NULL)
-    return NULL;
-  length = strlen (gtin);
-  if (length != 8 && length != 12 && length != 13 && length != 14)
-    return NULL;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isdigit (gtin[i]))
-      return NULL;
-  if (!gs1_check_digit_valid (gtin, length))
-    return NULL;
-  return g_strdup_printf ("%014" G_GINT64_FORMAT, g_ascii_strtoll (gtin, NULL, 10));
+  return gtin != NULL ? mar_gtin_normalize (gtin, NULL) : NULL;
 }
 
-/* An NDC as published → its 10 digits, or NULL when it is malformed or
- * ambiguous. 10-digit forms: 4-4-2, 5-3-2, 5-4-1 (hyphenated or not). The
- * 11-digit HIPAA form 5-4-2 is resolved only when exactly one segment
- * starts with the padding zero; an unhyphenated 11-digit NDC cannot be
- * resolved. The barcode parser's mar_ndc_to_ndc10() follows the same
- * rules; the lead unifies the two. */
 static char *
 normalise_ndc10 (const char *ndc)
 {
-  g_auto(GStrv) parts = NULL;
-  gsize n_parts;
-  gsize lengths[3];
-
-  if (ndc == NULL || *ndc == '\0')
-    return NULL;
-  for (const char *p = ndc; *p != '\0'; p++)
-    if (!g_ascii_isdigit (*p) && *p != '-')
-      return NULL;
-
-  if (strchr (ndc, '-') == NULL)
-    return strlen (ndc) == 10 ? g_strdup (ndc) : NULL;
-
-  parts = g_strsplit (ndc, "-", -1);
-  n_parts = g_strv_length (parts);
-  if (n_parts != 3)
-    return NULL;
-  for (guint i = 0; i < 3; i++)
-    lengths[i] = strlen (parts[i]);
-
-  if ((lengths[0] == 4 && lengths[1] == 4 && lengths[2] == 2) ||
-      (lengths[0] == 5 && lengths[1] == 3 && lengths[2] == 2) ||
-      (lengths[0] == 5 && lengths[1] == 4 && lengths[2] == 1))
-    return g_strconcat (parts[0], parts[1], parts[2], NULL);
-
-  if (lengths[0] == 5 && lengths[1] == 4 && lengths[2] == 2)
-    {
-      int padded = -1;
-      guint candidates = 0;
-
-      for (guint i = 0; i < 3; i++)
-        if (parts[i][0] == '0')
-          {
-            padded = i;
-            candidates++;
-          }
-      if (candidates != 1)
-        return NULL;
-      return g_strconcat (padded == 0 ? parts[0] + 1 : parts[0],
-                          padded == 1 ? parts[1] + 1 : parts[1],
-                          padded == 2 ? parts[2] + 1 : parts[2],
-                          NULL);
-    }
-
-  return NULL;
+  return ndc != NULL ? mar_ndc_to_ndc10 (ndc) : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -3078,6 +3000,8 @@ static const struct
   { "http://terminology.hl7.org/CodeSystem/practitioner-role|ict", MAR_ROLE_IT },
   { "urn:bedside-mar:role|nurse", MAR_ROLE_NURSE },
   { "urn:bedside-mar:role|charge", MAR_ROLE_CHARGE_NURSE },
+  /* The demo ward's and docs/fhir-import.md's spelling. */
+  { "urn:bedside-mar:role|charge-nurse", MAR_ROLE_CHARGE_NURSE },
   { "urn:bedside-mar:role|it", MAR_ROLE_IT },
 };
 

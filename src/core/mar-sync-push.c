@@ -11,8 +11,8 @@
  *   identifier=urn:ietf:rfc:3986|urn:uuid:<resource UUID> (FHIR R4
  *   http.html#ccreate): a retry finds the copy the first try made (200)
  *   instead of making a second one. A type without an identifier search
- *   parameter (AuditEvent in R4) is created with PUT [type]/<UUID>
- *   (http.html#upsert): the same id twice is one resource.
+ *   parameter in R4 (AuditEvent, AdverseEvent) is created with PUT
+ *   [type]/<UUID> (http.html#upsert): the same id twice is one resource.
  * - an update is PUT [type]/[server id] with If-Match on the version we
  *   last saw. A 412 means someone else changed it, or our own lost try did:
  *   we read it again, and PUT again on that version unless it already says
@@ -82,13 +82,22 @@ backoff_seconds (int attempts)
   return step / 2 + g_random_int_range (0, (gint32) (step - step / 2) + 1);
 }
 
-/* R4 resource types without an `identifier` search parameter. */
+/* R4 resource types with an `identifier` search parameter, which
+ * If-None-Exist needs. Others (AuditEvent, and AdverseEvent, whose
+ * identifier element R4 does not make searchable) are created with PUT on
+ * our UUID as the id. A server that does not know a parameter may match
+ * nothing and create a second copy on a retry (Medplum does): better never
+ * to ask. */
 static gboolean
 has_identifier_search (const char *resource_type)
 {
-  static const char * const without[] = { "AuditEvent", "Provenance", "Bundle", "Binary", NULL };
+  static const char * const with[] = {
+    "MedicationAdministration", "Observation", "MedicationStatement", "MedicationDispense",
+    "MedicationRequest", "Procedure", "Communication", "DetectedIssue", "DocumentReference",
+    "Flag", "Task", NULL
+  };
 
-  return !g_strv_contains (without, resource_type);
+  return g_strv_contains (with, resource_type);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -146,6 +155,7 @@ is_queued (MarStore    *store,
 static gboolean
 resolve_references (MarStore    *store,
                     JsonNode    *node,
+                    const char  *self_uuid,
                     gboolean    *waiting,
                     GError     **error)
 {
@@ -154,7 +164,7 @@ resolve_references (MarStore    *store,
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!resolve_references (store, json_array_get_element (array, i), waiting, error))
+        if (!resolve_references (store, json_array_get_element (array, i), self_uuid, waiting, error))
           return FALSE;
       return TRUE;
     }
@@ -164,6 +174,44 @@ resolve_references (MarStore    *store,
   {
     JsonObject *object = json_node_get_object (node);
     g_autoptr(GList) members = json_object_get_members (object);
+    JsonNode *identifier_node = json_object_get_member (object, "identifier");
+
+    /* A logical reference (Reference.identifier, FHIR R4 references.html)
+     * to one of our own resources, as the record writes them: given the
+     * literal reference too once the server has it, so the server can
+     * follow it; the entry waits while the resource is queued. */
+    if (identifier_node != NULL && JSON_NODE_HOLDS_OBJECT (identifier_node) &&
+        !json_object_has_member (object, "reference"))
+      {
+        JsonObject *identifier = json_node_get_object (identifier_node);
+        const char *system = json_object_get_string_member_with_default (identifier, "system", NULL);
+        const char *value = json_object_get_string_member_with_default (identifier, "value", NULL);
+
+        /* (An AdverseEvent's own identifier is an object too: not a reference.) */
+        if (g_strcmp0 (system, SYSTEM_URI) == 0 && value != NULL && g_str_has_prefix (value, "urn:uuid:") &&
+            g_strcmp0 (value + strlen ("urn:uuid:"), self_uuid) != 0)
+          {
+            g_autofree char *type = NULL;
+            g_autofree char *server_id = NULL;
+            gboolean queued = FALSE;
+
+            if (!lookup_pushed (store, value + strlen ("urn:uuid:"), &type, &server_id, error))
+              return FALSE;
+            if (server_id != NULL)
+              {
+                g_autofree char *reference = g_strconcat (type, "/", server_id, NULL);
+
+                json_object_set_string_member (object, "reference", reference);
+              }
+            else
+              {
+                if (!is_queued (store, value + strlen ("urn:uuid:"), &queued, error))
+                  return FALSE;
+                if (queued)
+                  *waiting = TRUE;
+              }
+          }
+      }
 
     for (GList *l = members; l != NULL; l = l->next)
       {
@@ -195,7 +243,7 @@ resolve_references (MarStore    *store,
                   *waiting = TRUE;
               }
           }
-        else if (!resolve_references (store, child, waiting, error))
+        else if (!resolve_references (store, child, self_uuid, waiting, error))
           return FALSE;
       }
   }
@@ -504,7 +552,7 @@ push_entry (MarSync         *sync,
     }
   resource = json_node_copy (json_parser_get_root (parser));
 
-  if (!resolve_references (sync->store, resource, &waiting, error))
+  if (!resolve_references (sync->store, resource, entry->resource_uuid, &waiting, error))
     return PUSH_STOP;
   if (waiting)
     {

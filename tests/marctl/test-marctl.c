@@ -243,7 +243,7 @@ test_verify_unreadable_scans (Fixture       *f,
     "(01)00614141100102(17)301231",                       /* check digit */
     "(01)00614141100101(17)261332",                       /* month 13 */
     "]d2010061414110010117",                              /* truncated */
-    "\xff\xfe" "0061",                                    /* not UTF-8 */
+    "\377\3760061",                                      /* not UTF-8 */
     "(99",                                                /* malformed brackets */
   };
 
@@ -385,6 +385,82 @@ test_import_errors (Fixture       *f,
   }
 }
 
+static char *
+library_variant (Fixture    *f,
+                 const char *name,
+                 const char *from,
+                 const char *to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "..", "data", "drug-library.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) edited = NULL;
+  char *path = g_build_filename (f->folder, name, NULL);
+
+  g_assert_true (g_file_get_contents (source, &text, NULL, &error));
+  edited = g_string_new (text);
+  g_assert_cmpuint (g_string_replace (edited, from, to, 1), ==, 1);
+  g_assert_true (g_file_set_contents (path, edited->str, -1, &error));
+  return path;
+}
+
+static const char *
+library_version (Fixture *f)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonObject) result = NULL;
+  static char version[64];
+
+  run_marctl (f, &run, "library", "show", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  result = one_object (&run);
+  g_strlcpy (version, json_object_get_string_member (result, "version"), sizeof version);
+  return version;
+}
+
+/* Issue 3: an invalid drug library is refused with a clear error and the
+ * previous one stays in force. */
+static void
+test_library_install (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *invalid = library_variant (f, "invalid.json", "\"weight_max_age_days\": 30",
+                                              "\"weight_max_age_days\": -3");
+  g_autofree char *newer = library_variant (f, "newer.json", "\"library_version\": \"2026.2\"",
+                                            "\"library_version\": \"2026.3-site\"");
+
+  import_demo (f);
+  g_assert_cmpstr (library_version (f), ==, "2026.2");
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_marctl (f, &run, "library", "install", invalid, NULL);
+    g_assert_cmpint (run.status, ==, 65);
+    g_assert_nonnull (strstr (run.err, "weight_max_age_days"));
+  }
+  g_assert_cmpstr (library_version (f), ==, "2026.2");
+
+  {
+    g_auto(Run) run = { 0 };
+
+    run_marctl (f, &run, "library", "install", newer, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  g_assert_cmpstr (library_version (f), ==, "2026.3-site");
+
+  /* Each verdict names the library it was given under. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonObject) result = NULL;
+
+    run_marctl (f, &run, "verify", "--json", "--at", ANCHOR, "--patient", DEMO_PATIENT,
+                "--product", DEMO_PRODUCT, NULL);
+    result = one_object (&run);
+    g_assert_cmpstr (json_object_get_string_member (result, "drug_library"), ==, "2026.3-site");
+  }
+}
+
 /* Anyone who can write the configuration could point the terminal at
  * another server: refused. */
 static void
@@ -412,6 +488,7 @@ main (int   argc,
   TEST ("/marctl/database-errors", test_database_errors);
   TEST ("/marctl/import-errors", test_import_errors);
   TEST ("/marctl/config-world-writable", test_config_world_writable);
+  TEST ("/marctl/library/install", test_library_install);
 #undef TEST
 
   return g_test_run ();

@@ -27,6 +27,7 @@
 #include "mar-store-private.h"
 #include "mar-sync.h"
 #include "mar-time.h"
+#include "record-test-util.h"
 #include "sync-test-server.h"
 
 #define UNIT          "loc-4w"
@@ -1455,6 +1456,136 @@ test_push_audit_event (Fixture       *f,
   g_assert_cmpint (test_server_count (f->server, "AuditEvent", query), ==, 1);
 }
 
+/* What the record (issue 4) queues for a real bag's life: the first
+ * record, rate segments and a bolus (partOf the first one), a reaction
+ * (AdverseEvent), a site check (Observation), the close of the first
+ * record (an update) and the audit chain's head (AuditEvent). All of it
+ * reaches the server once, through a lost answer and a server error. */
+static void
+test_push_record_history (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(RecordWard) w = record_ward_new ();
+  g_autoptr(MarInfusion) bag = rw_start_nacl (w, RW_NACL_S01, 0, 75);
+  g_autoptr(MarSync) sync = make_sync (f, w->store, NULL, NULL);
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GHashTable) resources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bag_id = NULL;
+  MarSyncReport report;
+  MarOutboxCounts counts;
+  GHashTableIter iter;
+  gpointer uuid, type;
+
+  {
+    MarRecordContext context = rw_context (w, 10, w->nurse, NULL);
+    MarOverride mismatch = { "RATE_MISMATCH", "provider-order", NULL };
+
+    context.overrides = &mismatch;
+    context.n_overrides = 1;
+    g_assert_true (mar_record_change_rate (w->record, &context, bag->id, 100, "provider-order", NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  {
+    MarRecordContext context = rw_context (w, 20, w->nurse, NULL);
+
+    g_assert_true (mar_record_give_bolus (w->record, &context, bag->id, 50, NULL, &error));
+    g_assert_no_error (error);
+  }
+  {
+    MarRecordContext context = rw_context (w, 30, w->nurse, NULL);
+    MarReactionRequest request = { .kind = "chills", .severity = "mild" };
+
+    g_assert_cmpint (mar_record_add_reaction (w->record, &context, bag->id, &request, &error), >, 0);
+    g_assert_no_error (error);
+  }
+  {
+    MarRecordContext context = rw_context (w, 40, w->nurse, NULL);
+    MarSiteCheckRequest request = { .site = "left forearm" };
+
+    g_assert_cmpint (mar_record_add_site_check (w->record, &context, bag->id, &request, &error), >, 0);
+    g_assert_no_error (error);
+  }
+  {
+    MarRecordContext context = rw_context (w, 60, w->nurse, NULL);
+
+    g_assert_true (mar_record_complete (w->record, &context, bag->id, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  entries = mar_outbox_list (w->store, -1, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      MarOutboxEntry *e = g_ptr_array_index (entries, i);
+
+      g_test_message ("outbox %" G_GINT64_FORMAT ": %s %s", e->seq,
+                      e->operation == MAR_OUTBOX_UPDATE ? "update" : "create", e->resource_type);
+      g_hash_table_replace (resources, g_strdup (e->resource_uuid), g_strdup (e->resource_type));
+    }
+  g_assert_cmpuint (g_hash_table_size (resources), >=, 5);
+
+  test_server_fault (f->server, "[{\"kind\":\"reset-after-commit\",\"method\":\"POST\"},"
+                                "{\"kind\":\"status\",\"status\":503,\"method\":\"PUT\"}]");
+  g_assert_true (mar_sync_push (sync, &report, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.push_parked, ==, 0);
+  g_assert_true (mar_outbox_get_counts (w->store, &counts, &error));
+  if (counts.failed > 0)
+    {
+      g_autoptr(GPtrArray) failed = mar_outbox_list (w->store, MAR_OUTBOX_FAILED, NULL);
+
+      for (guint i = 0; i < failed->len; i++)
+        g_test_message ("refused %s: %s", ((MarOutboxEntry *) g_ptr_array_index (failed, i))->resource_type,
+                        ((MarOutboxEntry *) g_ptr_array_index (failed, i))->last_error);
+    }
+  g_assert_cmpuint (counts.pending, ==, 0);
+  g_assert_cmpuint (counts.failed, ==, 0);
+  g_assert_cmpuint (report.pushed, ==, entries->len);
+
+  /* Each record once on the server. */
+  g_hash_table_iter_init (&iter, resources);
+  while (g_hash_table_iter_next (&iter, &uuid, &type))
+    {
+      /* No identifier search in R4: created on our UUID as the id. */
+      if (g_str_equal (type, "AuditEvent") || g_str_equal (type, "AdverseEvent"))
+        {
+          g_autofree char *query = g_strdup_printf ("_id=%s", (char *) uuid);
+
+          g_assert_cmpint (test_server_count (f->server, type, query), ==, 1);
+        }
+      else
+        {
+          g_test_message ("%s %s", (char *) type, (char *) uuid);
+          g_assert_cmpint (count_by_uuid (f, type, uuid), ==, 1);
+        }
+    }
+
+  /* The segments name the bag's first record by the server's id (R4 has no
+   * part-of search for MedicationAdministration: read them). */
+  g_assert_true (mar_outbox_lookup_server_id (w->store, bag->uuid, &bag_id, NULL, &error));
+  {
+    g_autofree char *expected = g_strconcat ("MedicationAdministration/", bag_id, NULL);
+    g_autoptr(JsonNode) all = server_read (f, "MedicationAdministration?_count=100");
+    JsonArray *found = json_object_get_array_member (json_node_get_object (all), "entry");
+    guint parts = 0;
+
+    for (guint i = 0; i < json_array_get_length (found); i++)
+      {
+        JsonObject *ma = json_object_get_object_member (json_array_get_object_element (found, i), "resource");
+
+        if (json_object_has_member (ma, "partOf"))
+          {
+            JsonObject *part_of = json_array_get_object_element (json_object_get_array_member (ma, "partOf"), 0);
+
+            g_assert_cmpstr (json_object_get_string_member (part_of, "reference"), ==, expected);
+            parts++;
+          }
+      }
+    g_assert_cmpuint (parts, >=, 2);
+  }
+}
+
 /* ------------------------------------------------------------------------ */
 /* TLS: refused, reported, nothing changed                                  */
 
@@ -1819,6 +1950,7 @@ main (int   argc,
   add ("/sync/push/refused-parks", &plain, test_push_refused_parks);
   add ("/sync/push/conflict-412", &plain, test_push_conflict);
   add ("/sync/push/audit-event", &plain, test_push_audit_event);
+  add ("/sync/push/record-history", &plain, test_push_record_history);
 
   add ("/sync/tls/wrong-ca", &plain, test_tls_wrong_ca);
   add ("/sync/tls/expired", &expired, test_tls_expired);
