@@ -70,6 +70,45 @@ add_source (MarConfig  *config,
   g_ptr_array_add (config->sources, NULL);
 }
 
+/* Keys that hold a secret or name a file holding one (docs/sync.md,
+ * "Configuration"): a file that sets any of them must not be readable by
+ * every user. A file without them (a unit's time zone, a scanner prefix)
+ * may be. */
+static const struct
+{
+  const char *group;
+  const char *key;
+} secret_keys[] = {
+  { "server", "token-file" },
+  { "server", "client-key" },
+  { "server", "client-secret-file" },
+  { "server", "token" },
+  { "server", "client-secret" },
+  { "server", "password" },
+};
+
+/* "[group] key" of the first secret @file sets, or NULL. A proxy URL with
+ * user:password@ carries its credentials inline. */
+static char *
+find_secret_key (GKeyFile *file)
+{
+  g_autofree char *proxy = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_keys); i++)
+    if (g_key_file_has_key (file, secret_keys[i].group, secret_keys[i].key, NULL))
+      return g_strdup_printf ("[%s] %s", secret_keys[i].group, secret_keys[i].key);
+
+  proxy = g_key_file_get_string (file, "server", "proxy", NULL);
+  if (proxy != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (g_strstrip (proxy), G_URI_FLAGS_NONE, NULL);
+
+      if (uri != NULL && g_uri_get_userinfo (uri) != NULL)
+        return g_strdup ("[server] proxy");
+    }
+  return NULL;
+}
+
 /* Merges @path into @config, key by key. A missing optional file is not an
  * error; an unreadable or malformed one is, because silently ignoring the
  * hospital's settings (a server URL, a unit) is worse than refusing to start. */
@@ -107,6 +146,20 @@ merge_file (MarConfig   *config,
       g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_PARSE,
                    _("Configuration file %s cannot be read: %s"), path, local_error->message);
       return FALSE;
+    }
+
+  if ((st.st_mode & S_IROTH) != 0)
+    {
+      g_autofree char *secret_key = find_secret_key (file);
+
+      if (secret_key != NULL)
+        {
+          g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_PERMISSIONS,
+                       _("Configuration file %s is readable by every user and names a secret "
+                         "(%s); refusing to use it (run: chmod o-r %s)"),
+                       path, secret_key, path);
+          return FALSE;
+        }
     }
 
   groups = g_key_file_get_groups (file, NULL);

@@ -30,6 +30,9 @@ static const MarctlCommand commands[] = {
   { "reaction", N_("Document an infusion reaction or site complication"), marctl_reaction_run },
   { "site-check", N_("Document an IV site check"), marctl_site_check_run },
   { "audit", N_("Verify the administration record's hash chain"), marctl_audit_run },
+  { "sync", N_("Push the outbox and pull what changed on the FHIR server"), marctl_sync_run },
+  { "status", N_("Show the last sync, the outbox and what the server refused"), marctl_status_run },
+  { "outbox", N_("Show or retry the records queued for the server"), marctl_outbox_run },
 };
 
 void

@@ -158,5 +158,8 @@ int         marctl_infusion_run        (MarctlContext *ctx, int argc, char **arg
 int         marctl_reaction_run        (MarctlContext *ctx, int argc, char **argv);
 int         marctl_site_check_run      (MarctlContext *ctx, int argc, char **argv);
 int         marctl_audit_run           (MarctlContext *ctx, int argc, char **argv);
+int         marctl_sync_run            (MarctlContext *ctx, int argc, char **argv);
+int         marctl_status_run          (MarctlContext *ctx, int argc, char **argv);
+int         marctl_outbox_run          (MarctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS

@@ -23,7 +23,9 @@ import {
   globalSchema,
   indexSearchParameterBundle,
   indexStructureDefinitionBundle,
+  matchesSearchRequest,
   normalizeOperationOutcome,
+  Operator,
   OperationOutcomeError,
   parseSearchRequest,
   validateResource,
@@ -212,6 +214,77 @@ class TestRepository extends MemoryRepository {
   allOf(resourceType) {
     return [...(this.resources.get(resourceType)?.values() ?? [])];
   }
+
+  // The resources a search matches, not copied (read-only for the caller).
+  // Medplum's matcher evaluates FHIRPath on every resource of the type; like
+  // a database's indexes, cheap necessary conditions narrow the candidates
+  // first (_id values, a _lastUpdated lower bound, Type/id reference values),
+  // and the matcher still decides: the result is exactly Medplum's.
+  searchMatches(request) {
+    const all = this.resources.get(request.resourceType);
+    if (!all) {
+      return [];
+    }
+    let candidates;
+    let floor = -Infinity;
+    const params = globalSchema.types[request.resourceType]?.searchParams ?? {};
+    for (const f of request.filters ?? []) {
+      const values = String(f.value).split(',');
+      if (f.code === '_id' && f.operator === Operator.EQUALS) {
+        const byId = values.map((id) => all.get(id)).filter(Boolean);
+        candidates = candidates ? candidates.filter((r) => byId.includes(r)) : byId;
+      } else if (f.code === '_lastUpdated' &&
+                 [Operator.GREATER_THAN_OR_EQUALS, Operator.GREATER_THAN, Operator.STARTS_AFTER].includes(f.operator)) {
+        const t = Date.parse(f.value);
+        if (!Number.isNaN(t)) {
+          // A second of slack for the precision rules; the matcher is exact.
+          floor = Math.max(floor, t - 1000);
+        }
+      } else if (f.operator === Operator.EQUALS && params[f.code]?.type === 'reference' &&
+                 values.every((v) => /^[A-Z][A-Za-z]+\/[A-Za-z0-9.-]+$/.test(v))) {
+        candidates = (candidates ?? [...all.values()]).filter((r) => {
+          const refs = referencesOf(r);
+          return values.some((v) => refs.has(v));
+        });
+      }
+    }
+    let list = candidates ?? [...all.values()];
+    if (floor > -Infinity) {
+      list = list.filter((r) => instantOf(r) >= floor);
+    }
+    return list.filter((r) => matchesSearchRequest(r, request));
+  }
+}
+
+// Every reference a resource makes, as written and as "Type/id" (the last
+// two segments of an absolute URL or a versioned reference dropped to it).
+const referenceCache = new WeakMap();
+function referencesOf(resource) {
+  let refs = referenceCache.get(resource);
+  if (refs) {
+    return refs;
+  }
+  refs = new Set();
+  const walk = (node) => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+    } else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'reference' && typeof v === 'string') {
+          refs.add(v);
+          const m = /([A-Z][A-Za-z]+)\/([A-Za-z0-9.-]+)(\/_history\/[^/]+)?$/.exec(v);
+          if (m) {
+            refs.add(`${m[1]}/${m[2]}`);
+          }
+        } else if (k !== 'contained') {
+          walk(v);
+        }
+      }
+    }
+  };
+  walk(resource);
+  referenceCache.set(resource, refs);
+  return refs;
 }
 
 const repo = new TestRepository();
@@ -512,9 +585,27 @@ function decodeCursor(text) {
   }
 }
 
+// Chronological, as a database compares instants: seeds written with a
+// local offset ("…T09:05:00-05:00") and the server's own stamps ("…Z") mix.
+const instantCache = new WeakMap();
+function instantOf(resource) {
+  let t = instantCache.get(resource);
+  if (t === undefined) {
+    t = Date.parse(resource.meta?.lastUpdated ?? '');
+    if (Number.isNaN(t)) {
+      t = -Infinity;
+    }
+    // Only stored resources are cached: a cursor's pivot is made each time.
+    if (resource.id !== undefined && resource.resourceType !== undefined) {
+      instantCache.set(resource, t);
+    }
+  }
+  return t;
+}
+
 function compareByLastUpdated(a, b) {
-  const ta = a.meta?.lastUpdated ?? '';
-  const tb = b.meta?.lastUpdated ?? '';
+  const ta = instantOf(a);
+  const tb = instantOf(b);
   if (ta !== tb) {
     return ta < tb ? -1 : 1;
   }
@@ -598,9 +689,13 @@ async function search(req, resourceType, params) {
       throw new OperationOutcomeError(badRequest(`Unknown search parameter: ${code}`));
     }
   }
-  const bundle = await repo.search(request);
-  let matches = (bundle.entry ?? []).map((e) => e.resource);
-  matches.sort(compareByLastUpdated);
+  let matches = repo.searchMatches(request);
+  // Sorted on instants computed once (Date.parse in every comparison costs
+  // more than the search on a hospital's worth of resources).
+  matches = matches
+    .map((r) => ({ r, t: instantOf(r) }))
+    .sort((a, b) => (a.t !== b.t ? (a.t < b.t ? -1 : 1) : a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0))
+    .map((x) => x.r);
   const descending = sort === '-_lastUpdated';
   if (descending) {
     matches.reverse();
@@ -625,7 +720,7 @@ async function search(req, resourceType, params) {
   }
   const result = { resourceType: 'Bundle', type: 'searchset', total, link };
   if (page.length > 0) {
-    result.entry = page.map((r) => entryFor(req, r));
+    result.entry = page.map((r) => entryFor(req, deepClone(r)));
   }
   return result;
 }

@@ -814,7 +814,7 @@ test_config_from_key_file (void)
               "pin=sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"
               "token-file=/etc/bedside-mar/token\n"
               "timeout=20\n"
-              "connect-timeout=5\n", 0644);
+              "connect-timeout=5\n", 0640);  /* names a secret file: not for every user */
   config = mar_config_load (path, &error);
   g_assert_no_error (error);
   http = mar_http_config_new_from_config (config, &error);
