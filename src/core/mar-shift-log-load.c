@@ -216,6 +216,29 @@ resolve_unit (Loader      *loader,
   return TRUE;
 }
 
+gboolean
+mar_shift_log_resolve_unit (MarStore    *store,
+                            const char  *unit,
+                            char       **unit_id,
+                            char       **unit_name,
+                            GError     **error)
+{
+  MarShiftLogData data = { 0 };
+  Loader loader = { .store = store, .data = &data };
+  gboolean ok;
+
+  g_return_val_if_fail (MAR_IS_STORE (store), FALSE);
+  g_return_val_if_fail (unit != NULL, FALSE);
+
+  ok = resolve_unit (&loader, unit, error);
+  if (ok && unit_id != NULL)
+    *unit_id = g_steal_pointer (&data.unit_id);
+  if (ok && unit_name != NULL)
+    *unit_name = g_steal_pointer (&data.unit_name);
+  mar_shift_log_data_clear (&data);
+  return ok;
+}
+
 /* The unit's patients: an encounter overlapping the shift, located at the
  * unit or at a bed or room inside it (FHIR-PROFILE.md, Location: bed →
  * room → unit). The latest such encounter gives the bed. */
@@ -591,6 +614,28 @@ read_entries (Loader  *loader,
   return rc >= 0;
 }
 
+/* "50 min", "3 h 05 min", "12 days": how late documentation came. */
+static char *
+duration_text (gint64 minutes)
+{
+  g_autofree char *number = NULL;
+
+  if (minutes < 120)
+    {
+      number = g_strdup_printf ("%" G_GINT64_FORMAT, minutes);
+      return g_strdup_printf (_("%s min"), number);
+    }
+  if (minutes < 48 * 60)
+    {
+      g_autofree char *hours = g_strdup_printf ("%" G_GINT64_FORMAT, minutes / 60);
+      g_autofree char *rest = g_strdup_printf ("%02" G_GINT64_FORMAT, minutes % 60);
+
+      return g_strdup_printf (_("%s h %s min"), hours, rest);
+    }
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, minutes / (24 * 60));
+  return g_strdup_printf (_("%s days"), number);
+}
+
 /* The variance log: what the record wrote with each entry (RULES.md, The
  * record: overrides, early/late minutes, keyed entries, unable to scan,
  * late documentation). */
@@ -678,10 +723,13 @@ read_variances (Loader  *loader,
         {
           g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (event->recorded_at);
           g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, loader->time_zone);
-          g_autofree char *when = g_date_time_format (local, "%H:%M");
+          gboolean same_day = event->recorded_at - event->time < 12 * 3600;
+          g_autofree char *when = g_date_time_format (local, same_day ? "%H:%M" : "%Y-%m-%d %H:%M");
+          g_autofree char *after = duration_text (minutes);
 
           event->flags |= MAR_SHIFT_FLAG_LATE_ENTRY;
-          text = g_strdup_printf (_("documented %s min after the fact, at %s"), minutes_text, when);
+          /* TRANSLATORS: late documentation: how long after, when */
+          text = g_strdup_printf (_("documented %s after the fact, at %s"), after, when);
         }
       mar_shift_log_event_add_detail (event, text);
     }
@@ -780,10 +828,41 @@ pulled_event (Loader                *loader,
   return event;
 }
 
+/* IV intake charted elsewhere, for intake/output: a completed or stopped
+ * administration's volume spread evenly over its period, a running one's
+ * rate over the time it ran in the shift. An estimate, as our own bags'
+ * volumes are before the pump's figure is confirmed. */
+static double
+pulled_intake (Loader  *loader,
+               MarStmt *stmt)
+{
+  const char *status = column_get (stmt, 3);
+  gint64 start = sqlite3_column_int64 (stmt, 4);
+  gint64 end = column_time (stmt, 5);
+  gint64 from = loader->shift->start;
+  gint64 to = MIN (loader->shift->end, loader->as_of);
+
+  if (sqlite3_column_int (stmt, 14) != 0)
+    return 0;
+  if ((g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "stopped") == 0) &&
+      g_strcmp0 (column_get (stmt, 9), "mL") == 0 && sqlite3_column_type (stmt, 8) != SQLITE_NULL)
+    {
+      double volume = sqlite3_column_double (stmt, 8);
+
+      if (end == MAR_TIME_UNSET || end <= start)
+        return start >= from && start < to ? volume : 0;
+      return volume * (double) MAX (0, MIN (end, to) - MAX (start, from)) / (double) (end - start);
+    }
+  if (g_strcmp0 (status, "in-progress") == 0 && g_strcmp0 (column_get (stmt, 11), "mL/h") == 0 &&
+      sqlite3_column_type (stmt, 10) != SQLITE_NULL)
+    return sqlite3_column_double (stmt, 10) * (double) MAX (0, to - MAX (start, from)) / 3600.0;
+  return 0;
+}
+
 static gboolean
-read_pulled (Loader                *loader,
-             const MarShiftPatient *patient,
-             GError               **error)
+read_pulled (Loader          *loader,
+             MarShiftPatient *patient,
+             GError         **error)
 {
   g_autoptr(MarStmt) stmt = mar_store_prepare (loader->store,
     "SELECT a.id, a.source, a.order_id, a.status, a.start_time, a.end_time, a.due_time, a.product_id, "
@@ -791,8 +870,8 @@ read_pulled (Loader                *loader,
     "  COALESCE (p.name, o.medication_display, a.product_id) "
     "FROM administrations a LEFT JOIN products p ON p.id = a.product_id "
     "LEFT JOIN orders o ON o.id = a.order_id "
-    "WHERE a.patient_id = ?1 AND a.source IS NOT 'local' "
-    "  AND ((a.start_time >= ?2 AND a.start_time < ?3) OR (a.end_time >= ?2 AND a.end_time < ?3)) "
+    "WHERE a.patient_id = ?1 AND a.source IS NOT 'local' AND a.start_time < ?3 "
+    "  AND (a.start_time >= ?2 OR a.end_time >= ?2 OR (a.end_time IS NULL AND a.status = 'in-progress')) "
     "ORDER BY a.start_time, a.id", error);
   int rc;
 
@@ -807,6 +886,7 @@ read_pulled (Loader                *loader,
       gint64 end = column_time (stmt, 5);
       const char *status = column_get (stmt, 3);
 
+      patient->iv_intake_elsewhere_ml += pulled_intake (loader, stmt);
       if (start >= loader->shift->start && start < loader->shift->end)
         g_ptr_array_add (loader->data->events, pulled_event (loader, patient, stmt, FALSE));
       /* A bag completed or stopped elsewhere in this shift: its end too. */
@@ -1214,6 +1294,7 @@ mar_shift_log_read (MarStore         *store,
       if (!read_pulled (&loader, patient, error) || !read_missed (&loader, patient, error) ||
           !read_bags (&loader, patient, error))
         goto rollback;
+      patient->iv_intake_ml += patient->iv_intake_elsewhere_ml;
     }
   g_ptr_array_sort (data->events, compare_events);
   if (!read_notes (&loader, error) || !read_sign_off (&loader, error))

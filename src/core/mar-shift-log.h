@@ -211,7 +211,10 @@ typedef struct
   char          *bed;
   guint          events;
   guint          bags;
-  double         iv_intake_ml;   /* in the shift (mar_infusion_get_volume_between) */
+  double         iv_intake_ml;   /* in the shift: this terminal's bags (mar_infusion_get_volume_between)
+                                  * and iv_intake_elsewhere_ml */
+  double         iv_intake_elsewhere_ml; /* charted on other terminals: a completed one's volume spread
+                                          * over its period, a running one's rate × time */
   MarShiftFlags  flags;          /* every flag of the patient's events */
 } MarShiftPatient;
 
@@ -270,6 +273,13 @@ G_DECLARE_FINAL_TYPE (MarShiftLog, mar_shift_log, MAR, SHIFT_LOG, GObject)
 
 GQuark              mar_shift_log_error_quark   (void);
 
+/* The unit a Location id or name names: its id and name (transfer full).
+ * UNKNOWN_UNIT or AMBIGUOUS_UNIT otherwise. */
+gboolean            mar_shift_log_resolve_unit  (MarStore             *store,
+                                                 const char           *unit,
+                                                 char                **unit_id,
+                                                 char                **unit_name,
+                                                 GError              **error);
 /* The shift log of @unit (a Location id or name) for @shift, as of @now
  * (missed doses are those whose window closed by then). Reads one
  * snapshot of @store. (transfer full) */

@@ -648,6 +648,10 @@ static const char * const mar_store_migrations[] = {
   "  digest          TEXT NOT NULL"
   ") STRICT;"
   "CREATE INDEX shift_signoffs_by_shift ON shift_signoffs (unit_id, start_time, end_time);"
+  /* The shift log reads what other terminals charted for each patient
+   * without walking this terminal's own rows. */
+  "CREATE INDEX administrations_pulled ON administrations (patient_id, start_time) "
+  "  WHERE source IS NOT 'local';"
   "CREATE TRIGGER shift_signoffs_no_update BEFORE UPDATE ON shift_signoffs "
   "BEGIN SELECT RAISE (ABORT, 'a shift sign-off is never changed'); END;"
   "CREATE TRIGGER shift_signoffs_no_delete BEFORE DELETE ON shift_signoffs "

@@ -28,6 +28,8 @@ static const MarctlCommand commands[] = {
   { "reaction", N_("Document an infusion reaction or site complication"), marctl_reaction_run },
   { "site-check", N_("Document an IV site check"), marctl_site_check_run },
   { "audit", N_("Verify the administration record's hash chain"), marctl_audit_run },
+  { "shiftlog", N_("The shift log of a unit; review notes and sign-off"), marctl_shiftlog_run },
+  { "report", N_("Shift reports: missed, variance, unable-to-scan, bags, reactions, intake"), marctl_report_run },
 };
 
 void

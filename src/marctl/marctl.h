@@ -156,5 +156,7 @@ int         marctl_infusion_run        (MarctlContext *ctx, int argc, char **arg
 int         marctl_reaction_run        (MarctlContext *ctx, int argc, char **argv);
 int         marctl_site_check_run      (MarctlContext *ctx, int argc, char **argv);
 int         marctl_audit_run           (MarctlContext *ctx, int argc, char **argv);
+int         marctl_shiftlog_run        (MarctlContext *ctx, int argc, char **argv);
+int         marctl_report_run          (MarctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS
