@@ -607,6 +607,13 @@ read_entries (Loader  *loader,
           JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
         members.array = json_node_get_array (json_parser_get_root (parser));
       describe_entry (event, sqlite3_column_int64 (stmt, 8), &members);
+      if (event->corrected_by != 0)
+        {
+          g_autofree char *by = g_strdup_printf ("%" G_GINT64_FORMAT, event->corrected_by);
+          g_autofree char *text = g_strdup_printf (_("entered in error (correction: entry %s)"), by);
+
+          mar_shift_log_event_add_detail (event, text);
+        }
 
       g_ptr_array_add (loader->data->events, event);
       g_hash_table_insert (loader->entries, &event->entry_seq, event);
@@ -797,6 +804,7 @@ pulled_event (Loader                *loader,
   event->due_time = column_time (stmt, 6);
   event->nurse_id = column_dup (stmt, 12);
   event->nurse_name = g_strdup (staff_name (loader, event->nurse_id));
+  /* When it was charted: the server's meta.lastUpdated, else its arrival. */
   event->recorded_at = sqlite3_column_int64 (stmt, 13);
   event->medication = column_dup (stmt, 15);
   set_patient (event, patient);
@@ -866,7 +874,8 @@ read_pulled (Loader          *loader,
 {
   g_autoptr(MarStmt) stmt = mar_store_prepare (loader->store,
     "SELECT a.id, a.source, a.order_id, a.status, a.start_time, a.end_time, a.due_time, a.product_id, "
-    "  a.dose_value, a.dose_unit, a.rate_value, a.rate_unit, a.performer_id, a.stored_at, a.removed, "
+    "  a.dose_value, a.dose_unit, a.rate_value, a.rate_unit, a.performer_id, "
+    "  COALESCE (a.last_updated, a.stored_at), a.removed, "
     "  COALESCE (p.name, o.medication_display, a.product_id) "
     "FROM administrations a LEFT JOIN products p ON p.id = a.product_id "
     "LEFT JOIN orders o ON o.id = a.order_id "
