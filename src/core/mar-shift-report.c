@@ -150,11 +150,11 @@ event_columns (MarReportTable *table,
                gboolean        with_entry)
 {
   if (with_entry)
-    mar_report_table_add_column (table, "entry", _("No."), 3.6, MAR_REPORT_ALIGN_END);
-  mar_report_table_add_column (table, "time", _("Time"), 4.6, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "bed", _("Bed"), 4.6, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "patient", _("Patient"), 10, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "medication", _("Medication"), 13, MAR_REPORT_ALIGN_START);
+    mar_report_table_add_column (table, "entry", _("No."), 3, MAR_REPORT_ALIGN_END);
+  mar_report_table_add_column (table, "time", _("Time"), 4, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "bed", _("Bed"), 3.8, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "patient", _("Patient"), 12.8, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "medication", _("Medication"), 14, MAR_REPORT_ALIGN_START);
 }
 
 static void
@@ -208,13 +208,13 @@ build_shift_log (MarShiftLog *log,
 
   table = mar_report_add_table (report, "events", _("Events"), _("Nothing was documented in this shift"));
   event_columns (table, TRUE);
-  mar_report_table_add_column (table, "action", _("Action"), 7.5, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "rate", _("Rate"), 5.6, MAR_REPORT_ALIGN_END);
-  mar_report_table_add_column (table, "volume", _("Volume"), 5.6, MAR_REPORT_ALIGN_END);
-  mar_report_table_add_column (table, "nurse", _("Nurse"), 8.5, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "witness", _("Witness"), 8, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "flags", _("Flags"), 9.5, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "detail", _("Details"), 19, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "action", _("Action"), 6.5, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "rate", _("Rate"), 5, MAR_REPORT_ALIGN_END);
+  mar_report_table_add_column (table, "volume", _("Volume"), 5, MAR_REPORT_ALIGN_END);
+  mar_report_table_add_column (table, "nurse", _("Nurse"), 10.3, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "witness", _("Witness"), 9, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "flags", _("Flags"), 9, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "detail", _("Details"), 18.5, MAR_REPORT_ALIGN_START);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (log)); i++)
     {
       g_autoptr(MarShiftLogEvent) event = g_list_model_get_item (G_LIST_MODEL (log), i);

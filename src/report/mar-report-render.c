@@ -51,8 +51,10 @@ typedef enum
 } Font;
 
 static const char * const font_names[N_FONTS] = {
-  [FONT_BODY] = "Sans 7.5",
-  [FONT_BODY_BOLD] = "Sans Bold 7.5",
+  /* Condensed where the fonts have it (DejaVu Sans Condensed,
+   * fonts-dejavu-extra): more of a drug's name on one line. */
+  [FONT_BODY] = "Sans Condensed 7.5",
+  [FONT_BODY_BOLD] = "Sans Condensed Bold 7.5",
   [FONT_TITLE] = "Sans Bold 15",
   [FONT_UNIT] = "Sans Bold 11",
   [FONT_INFO] = "Sans 8.5",
@@ -61,7 +63,7 @@ static const char * const font_names[N_FONTS] = {
   [FONT_HEADING] = "Sans Bold 9.5",
   [FONT_CARD_LABEL] = "Sans 6.5",
   [FONT_CARD_VALUE] = "Sans Bold 10.5",
-  [FONT_EMPTY] = "Sans Italic 7.5",
+  [FONT_EMPTY] = "Sans Condensed Italic 7.5",
 };
 
 typedef enum
