@@ -38,6 +38,13 @@ row_style (MarShiftFlags flags)
   return style;
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 static char *
 count_text (guint n)
 {
@@ -465,7 +472,7 @@ build_variance (MarShiftLog *log,
   mar_report_table_add_column (table, "code", _("Warning"), 12, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "reason", _("Reason"), 16, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "count", _("Count"), 5, MAR_REPORT_ALIGN_END);
-  g_ptr_array_sort (reasons, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (reasons, compare_strings);
   for (guint i = 0; i < reasons->len; i++)
     {
       const char *key = g_ptr_array_index (reasons, i);
@@ -546,7 +553,7 @@ build_unable_to_scan (MarShiftLog *log,
   table = mar_report_add_table (report, "reasons", _("By reason"), _("No scan was replaced"));
   mar_report_table_add_column (table, "reason", _("Reason"), 16, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "count", _("Count"), 5, MAR_REPORT_ALIGN_END);
-  g_ptr_array_sort (reasons, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (reasons, compare_strings);
   for (guint i = 0; i < reasons->len; i++)
     {
       const char *reason = g_ptr_array_index (reasons, i);
