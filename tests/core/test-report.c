@@ -427,7 +427,9 @@ run_tool (const char * const *argv)
   char *out = NULL;
   int status;
 
-  if (g_find_program_in_path (argv[0]) == NULL)
+  g_autofree char *program = g_find_program_in_path (argv[0]);
+
+  if (program == NULL)
     g_error ("%s is missing: install poppler-utils (tools/install-deps)", argv[0]);
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
                                NULL, &out, NULL, &status, &error));
@@ -634,7 +636,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/report/csv/field", test_csv_field);
   g_test_add_func ("/core/report/csv/document", test_csv_document);
