@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -331,7 +332,12 @@ mar_shift_log_event_add_detail (MarShiftLogEvent *event,
   if (text == NULL || *text == '\0')
     return;
   if (event->detail->len > 0)
-    g_string_append (event->detail, "; ");
+    {
+      /* "…per electrolyte protocol; …", not "protocol.; …". */
+      if (event->detail->str[event->detail->len - 1] == '.')
+        g_string_truncate (event->detail, event->detail->len - 1);
+      g_string_append (event->detail, "; ");
+    }
   g_string_append (event->detail, text);
 }
 
@@ -363,16 +369,23 @@ mar_shift_log_action_label (const char *action)
   return action;
 }
 
-/* A number for people: no trailing zeros, one decimal at most. */
-static char *
-format_amount (double      value,
-               const char *unit)
+char *
+mar_shift_log_format_amount (double      value,
+                             int         decimals,
+                             const char *unit)
 {
-  double rounded = round (value * 10) / 10;
+  g_autofree char *number = g_strdup_printf ("%.*f", decimals, value);
+  char *end = number + strlen (number);
 
-  if (rounded == round (rounded))
-    return g_strdup_printf ("%.0f %s", rounded, unit);
-  return g_strdup_printf ("%.1f %s", rounded, unit);
+  /* No trailing zeros: "75 mL/h", "12.96 mL/h", "3.2 mL". */
+  if (decimals > 0)
+    {
+      while (end > number && end[-1] == '0')
+        *--end = '\0';
+      if (end > number && (end[-1] == '.' || end[-1] == ','))
+        *--end = '\0';
+    }
+  return g_strdup_printf ("%s %s", number, unit);
 }
 
 void
@@ -388,9 +401,10 @@ mar_shift_log_event_finish (MarShiftLogEvent *event,
   if (event->action_label == NULL)
     event->action_label = g_strdup (mar_shift_log_action_label (event->action));
   g_free (event->rate_text);
-  event->rate_text = isnan (event->rate_ml_h) ? g_strdup ("") : format_amount (event->rate_ml_h, "mL/h");
+  /* Pumps are set to a hundredth of a mL/h (heparin 12.96 mL/h). */
+  event->rate_text = isnan (event->rate_ml_h) ? g_strdup ("") : mar_shift_log_format_amount (event->rate_ml_h, 2, "mL/h");
   g_free (event->volume_text);
-  event->volume_text = isnan (event->volume_ml) ? g_strdup ("") : format_amount (event->volume_ml, "mL");
+  event->volume_text = isnan (event->volume_ml) ? g_strdup ("") : mar_shift_log_format_amount (event->volume_ml, 1, "mL");
   if (event->notes->len > 0)
     event->flags |= MAR_SHIFT_FLAG_REVIEWED;
   g_free (event->flags_text);
@@ -406,6 +420,8 @@ mar_shift_log_event_dup_printed_detail (MarShiftLogEvent *event)
     {
       const MarShiftNote *note = g_ptr_array_index (event->notes, i);
 
+      if (out->len > 0 && out->str[out->len - 1] == '.')
+        g_string_truncate (out, out->len - 1);
       if (out->len > 0)
         g_string_append (out, "; ");
       /* TRANSLATORS: a charge nurse's review note on a shift-log event: note, who */

@@ -67,6 +67,11 @@ void              mar_shift_log_event_finish      (MarShiftLogEvent  *event,
 /* The detail with the review notes, as printed. (transfer full) */
 char             *mar_shift_log_event_dup_printed_detail (MarShiftLogEvent *event);
 
+/* "75 mL/h", "12.96 mL/h", "3.2 mL": at most @decimals, no trailing
+ * zeros. (transfer full) */
+char             *mar_shift_log_format_amount     (double             value,
+                                                   int                decimals,
+                                                   const char        *unit);
 /* The label of an action (an entry kind, "missed") for people. */
 const char       *mar_shift_log_action_label      (const char        *action);
 

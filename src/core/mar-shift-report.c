@@ -54,7 +54,7 @@ count_text (guint n)
 static char *
 ml_text (double ml)
 {
-  return g_strdup_printf ("%.0f mL", round (ml));
+  return mar_shift_log_format_amount (ml, ml < 100 ? 1 : 0, "mL");
 }
 
 static char *
@@ -216,12 +216,12 @@ build_shift_log (MarShiftLog *log,
   table = mar_report_add_table (report, "events", _("Events"), _("Nothing was documented in this shift"));
   event_columns (table, TRUE);
   mar_report_table_add_column (table, "action", _("Action"), 6.5, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "rate", _("Rate"), 5, MAR_REPORT_ALIGN_END);
-  mar_report_table_add_column (table, "volume", _("Volume"), 5, MAR_REPORT_ALIGN_END);
+  mar_report_table_add_column (table, "rate", _("Rate"), 6.5, MAR_REPORT_ALIGN_END);
+  mar_report_table_add_column (table, "volume", _("Volume"), 5.3, MAR_REPORT_ALIGN_END);
   mar_report_table_add_column (table, "nurse", _("Nurse"), 10.3, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "witness", _("Witness"), 9, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "flags", _("Flags"), 9, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "detail", _("Details"), 18.5, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "detail", _("Details"), 16.7, MAR_REPORT_ALIGN_START);
   for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (log)); i++)
     {
       g_autoptr(MarShiftLogEvent) event = g_list_model_get_item (G_LIST_MODEL (log), i);
@@ -619,16 +619,19 @@ build_bags (MarShiftLog *log,
   double total = 0;
   MarReportTable *table;
 
+  /* A shift under way has no end yet: its bags are as they are now. */
+  gboolean under_way = mar_shift_log_get_now (log) < mar_shift_log_get_shift (log)->end;
+
   table = mar_report_add_table (report, "bags", _("IV bags"), _("No IV bag in this shift"));
   mar_report_table_add_column (table, "bed", _("Bed"), 4.6, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "patient", _("Patient"), 10, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "medication", _("Medication"), 14, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "bag", _("Bag"), 3.6, MAR_REPORT_ALIGN_END);
   mar_report_table_add_column (table, "bag_id", _("Label"), 10, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "state", _("At shift end"), 7, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "state", under_way ? _("Now") : _("At shift end"), 7, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "started", _("Hung"), 6, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "ended", _("Ended"), 6, MAR_REPORT_ALIGN_START);
-  mar_report_table_add_column (table, "rate", _("Rate"), 5.6, MAR_REPORT_ALIGN_END);
+  mar_report_table_add_column (table, "rate", _("Rate"), 6.5, MAR_REPORT_ALIGN_END);
   mar_report_table_add_column (table, "volume_in_shift", _("Infused in shift"), 6.5, MAR_REPORT_ALIGN_END);
   mar_report_table_add_column (table, "volume_total", _("Infused in all"), 6.5, MAR_REPORT_ALIGN_END);
   mar_report_table_add_column (table, "bag_volume", _("Bag volume"), 6, MAR_REPORT_ALIGN_END);
@@ -662,7 +665,7 @@ build_bags (MarShiftLog *log,
         }
       if (bag->state_at_end == MAR_INFUSION_INFUSING)
         {
-          rate = g_strdup_printf ("%g mL/h", bag->rate_at_end_ml_h);
+          rate = mar_shift_log_format_amount (bag->rate_at_end_ml_h, 2, "mL/h");
           rate_value = number_value (bag->rate_at_end_ml_h);
         }
       bag_cells (log, table, row, bag);
@@ -678,8 +681,10 @@ build_bags (MarShiftLog *log,
       mar_report_row_set (table, row, "bag_volume", volume, NULL);
     }
   figure_count (report, "bags", _("Bags"), bags->len);
-  figure_count (report, "infusing", _("Running at shift end"), counts[MAR_INFUSION_INFUSING]);
-  figure_count (report, "paused", _("Paused at shift end"), counts[MAR_INFUSION_PAUSED]);
+  figure_count (report, "infusing", under_way ? _("Running now") : _("Running at shift end"),
+                counts[MAR_INFUSION_INFUSING]);
+  figure_count (report, "paused", under_way ? _("Paused now") : _("Paused at shift end"),
+                counts[MAR_INFUSION_PAUSED]);
   figure_count (report, "stopped", _("Stopped"), counts[MAR_INFUSION_STOPPED]);
   figure_count (report, "completed", _("Completed"), counts[MAR_INFUSION_COMPLETED]);
   figure_count (report, "not_given", _("Held, refused, missing, not given"),
