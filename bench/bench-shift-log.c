@@ -415,6 +415,8 @@ time_report (MarShiftLog   *log,
 
         t1 = now_ns () - t0;
         g_array_append_val (t->build, t1);
+        if (report->tables->len == 0)
+          g_error ("a report without a table");
       }
       t0 = now_ns ();
       {

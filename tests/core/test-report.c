@@ -585,8 +585,14 @@ has_ink (cairo_surface_t *surface)
   cairo_surface_flush (surface);
   for (int y = 0; y < cairo_image_surface_get_height (surface); y++)
     for (int x = 0; x < cairo_image_surface_get_width (surface); x++)
-      if (((const guint32 *) (data + y * stride))[x] != 0xffffffff)
-        return TRUE;
+      {
+        guint32 pixel;
+
+        /* RGB24: 32 bits per pixel, the top 8 unused. */
+        memcpy (&pixel, data + y * stride + 4 * x, sizeof pixel);
+        if ((pixel & 0xffffff) != 0xffffff)
+          return TRUE;
+      }
   return FALSE;
 }
 
@@ -599,7 +605,6 @@ test_render_any_cairo (void)
   g_autoptr(MarShiftLog) log = NULL;
   g_autoptr(MarReport) report = NULL;
   g_autoptr(MarReportLayout) layout = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;

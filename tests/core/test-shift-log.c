@@ -626,6 +626,7 @@ test_events_missed (void)
                                                                0, "patient-declined", NULL, &request, &error);
 
     g_assert_no_error (error);
+    g_assert_cmpint (bag->state, ==, MAR_INFUSION_REFUSED);
   }
   after = load (refused, "loc-4w", "2026-01-15", "day", 180);
   g_assert_null (missed_for (after, "mr-4w-10-meropenem"));
@@ -1057,7 +1058,6 @@ test_notes (void)
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, bag->created_seq);
   g_autofree char *too_long = g_strnfill (MAR_SHIFT_NOTE_MAX_CHARS + 1, 'x');
   g_autofree char *digest = NULL;
-  g_autofree char *printed = NULL;
   g_autofree char *missed_key = NULL;
   MarShiftLogEvent *start, *missed;
   gint64 seq;
