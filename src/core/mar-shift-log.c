@@ -594,7 +594,7 @@ add_number (JsonBuilder *b,
   if (isnan (value))
     json_builder_add_null_value (b);
   else
-    json_builder_add_double_value (b, round (value * 10) / 10);
+    json_builder_add_double_value (b, round (value * 100) / 100);
 }
 
 static void

@@ -57,22 +57,44 @@ ml_text (double ml)
   return mar_shift_log_format_amount (ml, ml < 100 ? 1 : 0, "mL");
 }
 
+/* A number for machines: a dot, at most @decimals, no trailing zeros
+ * ("75", "12.96", "412.5"). */
 static char *
-ml_value (double ml)
+machine_number (double value,
+                int    decimals)
 {
+  char format[8];
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-
-  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.1f", ml));
-}
-
-static char *
-number_value (double value)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  gsize n;
 
   if (isnan (value))
     return NULL;
-  return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.1f", value));
+  g_snprintf (format, sizeof format, "%%.%df", decimals);
+  g_ascii_formatd (buffer, sizeof buffer, format, value);
+  n = strlen (buffer);
+  if (strchr (buffer, '.') != NULL)
+    {
+      while (n > 0 && buffer[n - 1] == '0')
+        buffer[--n] = '\0';
+      if (n > 0 && buffer[n - 1] == '.')
+        buffer[--n] = '\0';
+    }
+  if (strcmp (buffer, "-0") == 0)
+    return g_strdup ("0");
+  return g_strdup (buffer);
+}
+
+static char *
+ml_value (double ml)
+{
+  return machine_number (ml, 1);
+}
+
+/* Rates to the hundredth of a mL/h, as pumps take them. */
+static char *
+number_value (double value)
+{
+  return machine_number (value, 2);
 }
 
 static char *
@@ -123,11 +145,10 @@ figure_rate (MarReport *report,
   g_autofree char *text = NULL;
   g_autofree char *value = NULL;
   double percent = whole > 0 ? 100.0 * part / whole : 0;
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
   /* TRANSLATORS: unable-to-scan rate: "3 of 40 (7.5%)" */
   text = g_strdup_printf (_("%u of %u (%.1f%%)"), part, whole, percent);
-  value = g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.1f", percent));
+  value = machine_number (percent, 1);
   mar_report_add_figure (report, "unable_to_scan_rate", _("Unable-to-scan rate"), text, value);
 }
 

@@ -196,6 +196,41 @@ test_csv_formula_from_record (void)
   g_assert_true (found);
 }
 
+/* Pumps take a hundredth of a mL/h: heparin at 12.96 mL/h is never
+ * printed or exported as 13. */
+static void
+test_rates_to_the_hundredth (void)
+{
+  g_autoptr(RecordWard) w = record_ward_new ();
+  g_autoptr(MarInfusion) heparin = rw_start_heparin (w, 0, 12.96, NULL, 0);
+  g_autoptr(MarShiftLog) log = load_day (w, 60);
+  g_autoptr(MarReport) report = mar_shift_log_build_report (log, MAR_REPORT_SHIFT_LOG, rw_at (w, 60));
+  g_autoptr(MarReport) bags = mar_shift_log_build_report (log, MAR_REPORT_BAGS, rw_at (w, 60));
+  g_autoptr(JsonNode) json = mar_shift_log_to_json (log);
+  g_autofree char *csv = mar_report_to_csv (report, 0);
+  g_autofree char *key = g_strdup_printf ("entry:%" G_GINT64_FORMAT, heparin->created_seq);
+  MarShiftLogEvent *event = mar_shift_log_lookup_event (log, key);
+  JsonArray *events = json_object_get_array_member (json_node_get_object (json), "events");
+  gboolean seen = FALSE;
+
+  g_assert_cmpstr (mar_shift_log_event_get_rate_text (event), ==, "12.96 mL/h");
+  g_assert_cmpstr (mar_shift_log_event_get_witness (event), ==, "Mateo Villanueva-Crane");
+  g_assert_nonnull (strstr (csv, ",Started,12.96,,Grace Adeyemi-Holt,Mateo Villanueva-Crane,"));
+  g_assert_cmpstr (((MarReportRow *) g_ptr_array_index (((MarReportTable *) g_ptr_array_index (bags->tables, 0))->rows,
+                                                        0))->texts[8], ==, "12.96 mL/h");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+
+      if (g_strcmp0 (json_object_get_string_member (e, "key"), key) == 0)
+        {
+          g_assert_cmpfloat (json_object_get_double_member (e, "rate_ml_h"), ==, 12.96);
+          seen = TRUE;
+        }
+    }
+  g_assert_true (seen);
+}
+
 /* A shift with a little of everything (as test-shift-log's). */
 static void
 document (RecordWard *w)
@@ -303,7 +338,7 @@ test_report_kinds (void)
     g_assert_cmpuint (table (r, "patients")->rows->len, ==, 12);
     g_assert_cmpstr (figure (r, "overrides")->value, ==, "2");
     g_assert_cmpstr (figure (r, "unable_to_scan_rate")->value, ==, "1 of 2 (50.0%)");
-    g_assert_cmpstr (figure (r, "unable_to_scan_rate")->machine_value, ==, "50.0");
+    g_assert_cmpstr (figure (r, "unable_to_scan_rate")->machine_value, ==, "50");
   }
   {
     g_autoptr(MarReport) r = mar_shift_log_build_report (log, MAR_REPORT_MISSED, rw_at (w, 240));
@@ -411,7 +446,7 @@ test_text_and_json (void)
         {
           g_assert_cmpstr (json_object_get_string_member (first, "flags"), ==,
                            "override,late,unable-to-scan,keyed,unsynced");
-          g_assert_cmpstr (json_object_get_string_member (first, "rate"), ==, "100.0");
+          g_assert_cmpstr (json_object_get_string_member (first, "rate"), ==, "100");
           return;
         }
     }
@@ -647,6 +682,7 @@ main (int   argc,
   g_test_add_func ("/core/report/csv/document", test_csv_document);
   g_test_add_func ("/core/report/csv/formula-from-record", test_csv_formula_from_record);
   g_test_add_func ("/core/report/kinds", test_report_kinds);
+  g_test_add_func ("/core/report/rates-to-the-hundredth", test_rates_to_the_hundredth);
   g_test_add_func ("/core/report/text-and-json", test_text_and_json);
   g_test_add_func ("/core/report/pdf/pages", test_pdf_pages);
   g_test_add_func ("/core/report/pdf/paper", test_pdf_paper);

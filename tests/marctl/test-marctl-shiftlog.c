@@ -257,7 +257,7 @@ test_reports (MtFixture     *f,
     g_assert_cmpuint (json_array_get_length (rows), ==, 1);
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "state"), ==, "infusing");
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (rows, 0), "volume_in_shift"), ==,
-                     "150.0");
+                     "150");
   }
 }
 
