@@ -10,6 +10,7 @@
 #include "mar-infusion.h"
 #include "mar-record.h"
 #include "mar-store.h"
+#include "mar-store-private.h"
 #include "mar-vocabulary.h"
 
 G_BEGIN_DECLS
@@ -262,6 +263,22 @@ gboolean    mar_record_entry_kind_is_state (const char       *kind);
 /* The id the next new bag gets. */
 gboolean    mar_record_next_infusion_id  (MarStore           *store,
                                           gint64             *id,
+                                          GError            **error);
+
+/* Reading (mar-record-query.c), also for the shift log. */
+
+/* The columns of `infusions` that mar_record_read_infusions() reads, in
+ * its order: "SELECT " MAR_RECORD_INFUSION_COLUMNS " FROM infusions …". */
+#define MAR_RECORD_INFUSION_COLUMNS \
+  "id, uuid, patient_id, encounter_id, order_id, order_version, product_id, dispense_id, bag_id, " \
+  "gtin, lot, serial, expiry, medication, state, state_reason, state_comment, previous_id, " \
+  "continuous, requires_witness, due_time, partial, container_dose_value, container_dose_unit, " \
+  "bag_volume_ml, vtbi_ml, rate_ml_h, site, pump, channel, started_at, ended_at, last_at, " \
+  "performer_id, witness_id, created_seq, updated_seq"
+/* The bags @stmt selects, each with its segments, boluses and volume
+ * checks. (element-type MarInfusion) */
+GPtrArray  *mar_record_read_infusions    (MarStore           *store,
+                                          MarStmt            *stmt,
                                           GError            **error);
 
 /* Outbox (mar-record-queue.c): queues what changed in the bag's resources

@@ -21,12 +21,7 @@
 #include "mar-store-private.h"
 #include "mar-time.h"
 
-#define INFUSION_COLUMNS \
-  "id, uuid, patient_id, encounter_id, order_id, order_version, product_id, dispense_id, bag_id, " \
-  "gtin, lot, serial, expiry, medication, state, state_reason, state_comment, previous_id, " \
-  "continuous, requires_witness, due_time, partial, container_dose_value, container_dose_unit, " \
-  "bag_volume_ml, vtbi_ml, rate_ml_h, site, pump, channel, started_at, ended_at, last_at, " \
-  "performer_id, witness_id, created_seq, updated_seq"
+#define INFUSION_COLUMNS MAR_RECORD_INFUSION_COLUMNS
 
 static char *
 column_dup (MarStmt *stmt,
@@ -156,11 +151,10 @@ read_volumes (MarStore     *store,
   return TRUE;
 }
 
-/* Reads the bags a prepared statement selects (INFUSION_COLUMNS). */
-static GPtrArray *
-read_infusions (MarStore  *store,
-                MarStmt   *stmt,
-                GError   **error)
+GPtrArray *
+mar_record_read_infusions (MarStore  *store,
+                           MarStmt   *stmt,
+                           GError   **error)
 {
   g_autoptr(GPtrArray) bags = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_infusion_free);
   int rc;
@@ -194,7 +188,7 @@ mar_record_get_infusion (MarRecord  *self,
   if (stmt != NULL)
     {
       sqlite3_bind_int64 (stmt, 1, id);
-      bags = read_infusions (self->store, stmt, error);
+      bags = mar_record_read_infusions (self->store, stmt, error);
     }
   ok = bags != NULL;
   mar_store_rollback (self->store);
@@ -272,7 +266,7 @@ mar_record_list_infusions (MarRecord   *self,
         sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
       if (state >= 0)
         sqlite3_bind_text (stmt, 2, mar_infusion_state_to_string (state), -1, SQLITE_STATIC);
-      bags = read_infusions (self->store, stmt, error);
+      bags = mar_record_read_infusions (self->store, stmt, error);
     }
   mar_store_rollback (self->store);
   return bags;
@@ -306,7 +300,7 @@ mar_record_get_iv_intake (MarRecord   *self,
       sqlite3_bind_text (stmt, 1, patient_id, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (stmt, 2, from);
       sqlite3_bind_int64 (stmt, 3, to);
-      bags = read_infusions (self->store, stmt, error);
+      bags = mar_record_read_infusions (self->store, stmt, error);
     }
   mar_store_rollback (self->store);
   if (bags == NULL)

@@ -611,4 +611,49 @@ static const char * const mar_store_migrations[] = {
   "  created_at    INTEGER NOT NULL,"
   "  created_by    TEXT"
   ") STRICT, WITHOUT ROWID;",
+
+  /* 3 → 4: the charge nurse's review of the shift log (issue 4 part 9,
+   * docs/shift-log.md). Review notes and shift sign-offs are entries of
+   * the record's hash chain (kinds review-note and shift-signed-off); these
+   * tables hold them where the shift log reads them, written in the same
+   * transaction as their entry, and are never changed or purged. */
+  "CREATE TABLE shift_review_notes ("
+  "  entry_seq     INTEGER PRIMARY KEY,"
+  "  event_key     TEXT NOT NULL,"
+  "  event_time    INTEGER NOT NULL,"
+  "  patient_id    TEXT,"
+  "  staff_id      TEXT NOT NULL,"
+  "  at            INTEGER NOT NULL,"
+  "  text          TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX shift_review_notes_by_event_time ON shift_review_notes (event_time);"
+  "CREATE INDEX shift_review_notes_by_event ON shift_review_notes (event_key);"
+  "CREATE TRIGGER shift_review_notes_no_update BEFORE UPDATE ON shift_review_notes "
+  "BEGIN SELECT RAISE (ABORT, 'a review note is never changed: add another one'); END;"
+  "CREATE TRIGGER shift_review_notes_no_delete BEFORE DELETE ON shift_review_notes "
+  "BEGIN SELECT RAISE (ABORT, 'review notes are never deleted'); END;"
+  /* What the charge nurse signed: the shift, and the log as it stood (its
+   * events, their digest, the newest record entry). */
+  "CREATE TABLE shift_signoffs ("
+  "  entry_seq       INTEGER PRIMARY KEY,"
+  "  unit_id         TEXT NOT NULL,"
+  "  shift           TEXT NOT NULL,"
+  "  shift_date      TEXT NOT NULL,"
+  "  start_time      INTEGER NOT NULL,"
+  "  end_time        INTEGER NOT NULL,"
+  "  staff_id        TEXT NOT NULL,"
+  "  signed_at       INTEGER NOT NULL,"
+  "  last_entry_seq  INTEGER NOT NULL,"
+  "  events          INTEGER NOT NULL,"
+  "  digest          TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE INDEX shift_signoffs_by_shift ON shift_signoffs (unit_id, start_time, end_time);"
+  /* The shift log reads what other terminals charted for each patient
+   * without walking this terminal's own rows. */
+  "CREATE INDEX administrations_pulled ON administrations (patient_id, start_time) "
+  "  WHERE source IS NOT 'local';"
+  "CREATE TRIGGER shift_signoffs_no_update BEFORE UPDATE ON shift_signoffs "
+  "BEGIN SELECT RAISE (ABORT, 'a shift sign-off is never changed'); END;"
+  "CREATE TRIGGER shift_signoffs_no_delete BEFORE DELETE ON shift_signoffs "
+  "BEGIN SELECT RAISE (ABORT, 'shift sign-offs are never deleted'); END;",
 };

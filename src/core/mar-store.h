@@ -91,7 +91,7 @@ typedef struct
 } MarQuarantined;
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define MAR_STORE_SCHEMA_VERSION 3
+#define MAR_STORE_SCHEMA_VERSION 4
 
 /* Default time a writer waits for another process's lock. */
 #define MAR_STORE_BUSY_TIMEOUT_MS 5000

@@ -3132,3 +3132,29 @@ mar_verify_rate (const MarRateFacts *facts)
   check_rate_limits (&rc);
   return verdict_finish (rc.verdict);
 }
+
+void
+mar_verify_get_due_window (const MarOrder       *order,
+                           GPtrArray            *order_products,
+                           const MarDrugLibrary *library,
+                           GTimeZone            *time_zone,
+                           MarSchedule          *schedule,
+                           MarDueWindow         *window)
+{
+  MarVerifyFacts facts = { 0 };
+  IngredientSet set;
+
+  g_return_if_fail (order != NULL && library != NULL && time_zone != NULL);
+  g_return_if_fail (schedule != NULL && window != NULL);
+
+  /* The same resolution and window as a scan of this order gets
+   * (candidate_evaluate), so a dose the shift log calls missed is one the
+   * verifier would have called late. */
+  facts.library = library;
+  facts.time_zone = time_zone;
+  facts.order_products = order_products;
+  order_ingredients (order, &facts, &set);
+  mar_schedule_init (schedule, order, time_zone);
+  mar_schedule_get_window (schedule, mar_drug_library_get_time_windows (library),
+                           order_time_critical (order, &set, library), window);
+}

@@ -26,6 +26,7 @@
 
 #include "mar-drug-library.h"
 #include "mar-model.h"
+#include "mar-schedule.h"
 
 G_BEGIN_DECLS
 
@@ -232,6 +233,19 @@ const char      *mar_finding_get_message          (const MarFinding *finding);
 const char      *mar_verdict_kind_to_string       (MarVerdictKind    kind);  /* pass | warn | block */
 const char      *mar_severity_to_string           (MarSeverity       severity); /* info | warn | block */
 const char      *mar_right_to_string              (MarRight          right); /* patient | drug | ... */
+
+/* The due times and the window the engine applies to @order (RULES.md,
+ * Time): time-critical through its ingredients, resolved as for matching
+ * (MarOrder.ingredients, the Medication it references among
+ * @order_products, or the drug library's code map), or priority stat. For
+ * the shift log's missed doses (mar_schedule_list_missed). @schedule
+ * borrows @order and @time_zone. */
+void             mar_verify_get_due_window        (const MarOrder       *order,
+                                                   GPtrArray            *order_products,
+                                                   const MarDrugLibrary *library,
+                                                   GTimeZone            *time_zone,
+                                                   MarSchedule          *schedule,
+                                                   MarDueWindow         *window);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarVerdict, mar_verdict_unref)
 

@@ -161,5 +161,7 @@ int         marctl_audit_run           (MarctlContext *ctx, int argc, char **arg
 int         marctl_sync_run            (MarctlContext *ctx, int argc, char **argv);
 int         marctl_status_run          (MarctlContext *ctx, int argc, char **argv);
 int         marctl_outbox_run          (MarctlContext *ctx, int argc, char **argv);
+int         marctl_shiftlog_run        (MarctlContext *ctx, int argc, char **argv);
+int         marctl_report_run          (MarctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS
