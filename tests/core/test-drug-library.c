@@ -22,7 +22,7 @@ test_default_loads (void)
   const MarTimeWindows *w;
 
   g_assert_cmpint (mar_drug_library_get_format_version (library), ==, 1);
-  g_assert_cmpstr (mar_drug_library_get_version (library), ==, "2026.2");
+  g_assert_cmpstr (mar_drug_library_get_version (library), ==, "2026.3");
   g_assert_cmpstr (mar_drug_library_get_name (library), ==, "Bedside MAR default drug library");
 
   /* RULES.md defaults. */

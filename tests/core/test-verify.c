@@ -144,7 +144,7 @@ test_pass (void)
   g_assert_cmpint (mar_verdict_get_requirements (v), ==, MAR_REQUIRES_NONE);
   g_assert_cmpint (mar_verdict_get_outcome (v), ==, MAR_VERDICT_OUTCOME_NEW_ADMINISTRATION);
   g_assert_cmpstr (mar_verdict_get_product_id (v), ==, "vanco-1g");
-  g_assert_cmpstr (mar_verdict_get_drug_library_version (v), ==, "2026.2");
+  g_assert_cmpstr (mar_verdict_get_drug_library_version (v), ==, "2026.3");
   g_assert_false (mar_verdict_is_partial (v));
   g_assert_false (mar_verdict_is_prn (v));
 }

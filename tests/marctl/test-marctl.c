@@ -426,11 +426,11 @@ test_library_install (Fixture       *f,
 {
   g_autofree char *invalid = library_variant (f, "invalid.json", "\"weight_max_age_days\": 30",
                                               "\"weight_max_age_days\": -3");
-  g_autofree char *newer = library_variant (f, "newer.json", "\"library_version\": \"2026.2\"",
+  g_autofree char *newer = library_variant (f, "newer.json", "\"library_version\": \"2026.3\"",
                                             "\"library_version\": \"2026.3-site\"");
 
   import_demo (f);
-  g_assert_cmpstr (library_version (f), ==, "2026.2");
+  g_assert_cmpstr (library_version (f), ==, "2026.3");
 
   {
     g_auto(Run) run = { 0 };
@@ -439,7 +439,7 @@ test_library_install (Fixture       *f,
     g_assert_cmpint (run.status, ==, 65);
     g_assert_nonnull (strstr (run.err, "weight_max_age_days"));
   }
-  g_assert_cmpstr (library_version (f), ==, "2026.2");
+  g_assert_cmpstr (library_version (f), ==, "2026.3");
 
   {
     g_auto(Run) run = { 0 };
