@@ -381,7 +381,7 @@ test_validation_errors (void)
     { edit_class_no_ingredients, MAR_DRUG_LIBRARY_ERROR_INVALID, "drug_classes[0].ingredients: must not be empty" },
     { edit_class_no_name, MAR_DRUG_LIBRARY_ERROR_INVALID, "drug_classes[2].name: missing" },
     { edit_class_not_object, MAR_DRUG_LIBRARY_ERROR_INVALID, "drug_classes[7]: must be an object" },
-    { edit_code_map_twice, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[18].code: 00069-2587-10 is mapped twice" },
+    { edit_code_map_twice, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[19].code: 00069-2587-10 is mapped twice" },
     { edit_code_map_no_ingredients, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[2].ingredients: missing" },
     { edit_code_map_no_code, MAR_DRUG_LIBRARY_ERROR_INVALID, "code_map[1].code: missing" },
     { edit_rule_unknown_class, MAR_DRUG_LIBRARY_ERROR_INVALID, "high_alert[4].class: no class in drug_classes has the id \"chemo\"" },
