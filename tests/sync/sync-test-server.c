@@ -283,7 +283,7 @@ void
 test_server_fault (TestServer *server,
                    const char *fault_json)
 {
-  g_autoptr(JsonNode) reply = test_server_admin (server, "POST", "faults", fault_json);
+  json_node_unref (test_server_admin (server, "POST", "faults", fault_json));
 }
 
 gint64
@@ -384,6 +384,7 @@ test_write_shifted_demo (const char *dir,
       g_autoptr(MarFhirResource) read = mar_fhir_read_resource (resource, &options, &error);
 
       g_assert_no_error (error);
+      g_assert_nonnull (read);
     }
 
   json_generator_set_root (generator, json_parser_get_root (parser));

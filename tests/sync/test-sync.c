@@ -503,7 +503,7 @@ server_create (Fixture    *f,
 static void
 clear_requests (Fixture *f)
 {
-  g_autoptr(JsonNode) reply = test_server_admin (f->server, "DELETE", "requests", NULL);
+  json_node_unref (test_server_admin (f->server, "DELETE", "requests", NULL));
 }
 
 static gint64
@@ -1273,7 +1273,6 @@ killed_case (Fixture    *f,
 {
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
-  g_autoptr(GError) error = NULL;
   MarSyncReport report;
   gint64 seq;
   guint port = f->server->port;
