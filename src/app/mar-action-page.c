@@ -11,6 +11,7 @@
 #include "mar-action-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "mar-choice-group.h"
 #include "mar-format.h"
@@ -208,6 +209,15 @@ mar_action_page_get_field (MarActionPage *self,
                            const char    *name)
 {
   g_return_val_if_fail (MAR_IS_ACTION_PAGE (self), NULL);
+
+  if (g_str_has_prefix (name, "override:") && self->overrides_box != NULL)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (self->overrides_box); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (g_strcmp0 (mar_choice_group_get_key (MAR_CHOICE_GROUP (child)), name + strlen ("override:")) == 0)
+          return child;
+      return NULL;
+    }
   return g_hash_table_lookup (self->fields, name);
 }
 
@@ -797,6 +807,7 @@ save_action (GtkWidget  *widget,
 static void
 mar_action_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarActionPage *self = (MarActionPage *) object;
 
   g_clear_object (&self->terminal);
@@ -807,6 +818,9 @@ mar_action_page_dispose (GObject *object)
   self->witness_box = NULL;
   self->overrides_box = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_ACTION_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_action_page_parent_class)->dispose (object);
 }
@@ -845,6 +859,8 @@ mar_action_page_class_init (MarActionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MarActionPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, MarActionPage, save_content);
   gtk_widget_class_install_action (widget_class, "action.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "action.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "action.save", NULL);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "actionpage");
 }
@@ -894,6 +910,13 @@ mar_action_page_forget_witness (MarActionPage *self)
 
   if (self->witness_box != NULL)
     mar_witness_box_clear (self->witness_box);
+}
+
+void
+mar_action_page_focus_default (MarActionPage *self)
+{
+  g_return_if_fail (MAR_IS_ACTION_PAGE (self));
+  gtk_widget_child_focus (GTK_WIDGET (self->form_box), GTK_DIR_TAB_FORWARD);
 }
 
 void

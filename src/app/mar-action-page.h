@@ -45,11 +45,14 @@ gboolean          mar_action_page_take_badge     (MarActionPage     *self,
 void              mar_action_page_forget_witness (MarActionPage     *self);
 void              mar_action_page_set_nurse      (MarActionPage     *self,
                                                   MarSignature      *nurse);
+/* Moves the keyboard focus to the first field. */
+void              mar_action_page_focus_default  (MarActionPage     *self);
 
 /* (transfer none) The parts of the form, for tests and keyboard focus:
  * "rate", "volume" (number fields), "reason", "kind", "severity",
  * "actions", "outcome", "findings", "keep-running" (choice groups),
- * "comment"; NULL when the form has none. */
+ * "comment", "override:CODE" (the reason asked for a warning of the
+ * rate check); NULL when the form has none. */
 GtkWidget        *mar_action_page_get_field      (MarActionPage     *self,
                                                   const char        *name);
 

@@ -71,10 +71,14 @@ action_clicked_cb (MarBagRow *self,
 static void
 mar_bag_row_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarBagRow *self = (MarBagRow *) object;
 
   g_clear_pointer (&self->buttons, g_ptr_array_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_BAG_ROW);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (mar_bag_row_parent_class)->dispose (object);
 }
 

@@ -83,10 +83,14 @@ mar_board_page_refresh (MarBoardPage *self)
 static void
 mar_board_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarBoardPage *self = (MarBoardPage *) object;
 
   g_clear_object (&self->terminal);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_BOARD_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_board_page_parent_class)->dispose (object);
 }

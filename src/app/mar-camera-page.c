@@ -118,6 +118,7 @@ mar_camera_page_unmap (GtkWidget *widget)
 static void
 mar_camera_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarCameraPage *self = (MarCameraPage *) object;
 
   if (self->camera != NULL)
@@ -125,6 +126,9 @@ mar_camera_page_dispose (GObject *object)
   g_clear_object (&self->camera);
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_CAMERA_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_camera_page_parent_class)->dispose (object);
 }

@@ -115,10 +115,14 @@ clear_action (GtkWidget  *widget,
 static void
 mar_keypad_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarKeypad *self = (MarKeypad *) object;
 
   g_clear_weak_pointer (&self->target);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_KEYPAD);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_keypad_parent_class)->dispose (object);
 }

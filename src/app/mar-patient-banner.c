@@ -34,7 +34,11 @@ G_DEFINE_FINAL_TYPE (MarPatientBanner, mar_patient_banner, GTK_TYPE_WIDGET)
 static void
 mar_patient_banner_dispose (GObject *object)
 {
+  GtkWidget *child;
   gtk_widget_dispose_template (GTK_WIDGET (object), MAR_TYPE_PATIENT_BANNER);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (mar_patient_banner_parent_class)->dispose (object);
 }
 

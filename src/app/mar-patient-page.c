@@ -209,11 +209,15 @@ drop_cb (GtkDropTarget  *target,
 static void
 mar_patient_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarPatientPage *self = (MarPatientPage *) object;
 
   g_clear_object (&self->terminal);
   g_clear_pointer (&self->wristband, mar_scan_result_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_PATIENT_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_patient_page_parent_class)->dispose (object);
 }

@@ -111,37 +111,25 @@ drain_events (MarScanInput *self)
  * runs (mar-wedge.h, contract 1). Its deadline is on the event clock, so
  * the time is up only when the event clock has passed it: estimated from
  * the last key's offset between the event clock and the monotonic clock,
- * which errs late when the main loop was busy (keys queued). And the tick
- * runs at low priority, after any key event already waiting: a timer that
- * fires after a stall must not cut a scan whose next keys are queued. */
+ * which errs late when the main loop was busy (keys queued). The timer
+ * runs just below the priority of input events (GDK_PRIORITY_EVENTS is
+ * G_PRIORITY_DEFAULT): after a stall, keys already waiting are handled
+ * first, so a timer cannot cut a scan whose next keys are queued; and
+ * redraws (lower priority) cannot starve it. */
 static gboolean
-tick_idle_cb (gpointer user_data)
+tick_cb (gpointer user_data)
 {
   MarScanInput *self = user_data;
   gint64 deadline = mar_wedge_get_deadline (self->wedge);
   gint64 event_now = g_get_monotonic_time () + self->clock_offset;
 
   self->tick_source = 0;
-  if (deadline == -1)
-    return G_SOURCE_REMOVE;
-  if (event_now < deadline)
+  if (deadline != -1 && event_now >= deadline)
     {
-      schedule_tick (self);
-      return G_SOURCE_REMOVE;
+      mar_wedge_tick (self->wedge, event_now);
+      drain_events (self);
     }
-  mar_wedge_tick (self->wedge, event_now);
-  drain_events (self);
   schedule_tick (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-tick_timeout_cb (gpointer user_data)
-{
-  MarScanInput *self = user_data;
-
-  self->tick_source = g_idle_add_full (G_PRIORITY_LOW, tick_idle_cb, self, NULL);
-  g_source_set_name_by_id (self->tick_source, "[mar] wedge tick");
   return G_SOURCE_REMOVE;
 }
 
@@ -155,8 +143,9 @@ schedule_tick (MarScanInput *self)
   if (deadline == -1)
     return;
   event_now = g_get_monotonic_time () + self->clock_offset;
-  self->tick_source = g_timeout_add (MAX ((deadline - event_now) / 1000, 0) + 1, tick_timeout_cb, self);
-  g_source_set_name_by_id (self->tick_source, "[mar] wedge timer");
+  self->tick_source = g_timeout_add_full (G_PRIORITY_DEFAULT + 1, MAX ((deadline - event_now) / 1000, 0) + 1,
+                                          tick_cb, self, NULL);
+  g_source_set_name_by_id (self->tick_source, "[mar] wedge tick");
 }
 
 gboolean

@@ -160,10 +160,14 @@ submit_action (GtkWidget  *widget,
 static void
 mar_sign_in_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarSignInPage *self = (MarSignInPage *) object;
 
   g_clear_object (&self->terminal);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_SIGN_IN_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_sign_in_page_parent_class)->dispose (object);
 }

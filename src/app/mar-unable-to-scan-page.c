@@ -236,11 +236,15 @@ mar_unable_to_scan_page_get_field (MarUnableToScanPage *self,
 static void
 mar_unable_to_scan_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarUnableToScanPage *self = (MarUnableToScanPage *) object;
 
   g_clear_object (&self->terminal);
   self->reasons = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_UNABLE_TO_SCAN_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_unable_to_scan_page_parent_class)->dispose (object);
 }

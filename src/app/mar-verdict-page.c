@@ -736,6 +736,7 @@ not_given_action (GtkWidget  *widget,
 static void
 mar_verdict_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarVerdictPage *self = (MarVerdictPage *) object;
 
   g_clear_object (&self->terminal);
@@ -744,6 +745,9 @@ mar_verdict_page_dispose (GObject *object)
   g_clear_pointer (&self->unable_to_scan, mar_unable_to_scan_info_free);
   self->witness_box = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_VERDICT_PAGE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_verdict_page_parent_class)->dispose (object);
 }
@@ -803,6 +807,10 @@ mar_verdict_page_class_init (MarVerdictPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "verdict.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "verdict.not-given", NULL, not_given_action);
+  /* Keyboard-only use: Ctrl+Enter starts (a plain Enter may come from a
+   * field being typed in). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "verdict.start", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "verdict.start", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "verdictpage");
@@ -860,6 +868,20 @@ mar_verdict_page_forget_witness (MarVerdictPage *self)
 
   if (self->witness_box != NULL)
     mar_witness_box_clear (self->witness_box);
+}
+
+void
+mar_verdict_page_focus_default (MarVerdictPage *self)
+{
+  g_return_if_fail (MAR_IS_VERDICT_PAGE (self));
+
+  /* Keyboard use: straight to what the nurse must do next. */
+  if (!gtk_widget_get_visible (self->start_button))
+    gtk_widget_grab_focus (self->close_button);
+  else if (self->witness_box != NULL && mar_witness_box_get_signature (self->witness_box) == NULL)
+    gtk_widget_child_focus (GTK_WIDGET (self->witness_box), GTK_DIR_TAB_FORWARD);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->rate_entry));
 }
 
 void

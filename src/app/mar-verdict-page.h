@@ -56,5 +56,8 @@ gboolean         mar_verdict_page_take_badge       (MarVerdictPage       *self,
 void             mar_verdict_page_forget_witness   (MarVerdictPage       *self);
 void             mar_verdict_page_set_nurse        (MarVerdictPage       *self,
                                                     MarSignature         *nurse);
+/* Moves the keyboard focus to what comes next: the witness, the rate,
+ * or Back when nothing may be given. */
+void             mar_verdict_page_focus_default    (MarVerdictPage       *self);
 
 G_END_DECLS

@@ -51,6 +51,7 @@ struct _MarWindow
   guint                 idle_source;
   guint                 clock_source;
   guint                 status_source;
+  guint                 auto_lock_override;  /* seconds; 0: the setting */
 };
 
 G_DEFINE_FINAL_TYPE (MarWindow, mar_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -245,12 +246,27 @@ update_nurse (MarWindow *self)
 
 /* ---- Auto-lock ---- */
 
+static void restart_idle_timer (MarWindow *self);
+
 static guint
 auto_lock_seconds (MarWindow *self)
 {
   GSettings *settings = mar_application_get_settings (self->application);
 
+  if (self->auto_lock_override > 0)
+    return self->auto_lock_override;
   return MAX (g_settings_get_uint (settings, "auto-lock-seconds"), MIN_AUTO_LOCK_SECONDS);
+}
+
+void
+mar_window_set_auto_lock_seconds (MarWindow *self,
+                                  guint      seconds)
+{
+  g_return_if_fail (MAR_IS_WINDOW (self));
+
+  self->auto_lock_override = seconds;
+  if (self->idle_source != 0)
+    restart_idle_timer (self);
 }
 
 static gboolean
@@ -365,6 +381,7 @@ mar_window_lock (MarWindow  *self,
                  const char *message)
 {
   g_autoptr(MarWorkspace) workspace = NULL;
+  g_autofree char *staff_id = NULL;
 
   g_return_if_fail (MAR_IS_WINDOW (self));
 
@@ -378,7 +395,8 @@ mar_window_lock (MarWindow  *self,
   mar_workspace_park (workspace);
   gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->sign_in_page));
   gtk_stack_remove (self->main_stack, GTK_WIDGET (workspace));
-  g_hash_table_replace (self->parked, g_strdup (mar_workspace_get_staff_id (workspace)), g_steal_pointer (&workspace));
+  staff_id = g_strdup (mar_workspace_get_staff_id (workspace));
+  g_hash_table_replace (self->parked, g_steal_pointer (&staff_id), g_steal_pointer (&workspace));
 
   mar_sign_in_page_reset (self->sign_in_page,
                           message != NULL ? message : _("Locked. Your unfinished work is kept: sign in again to return to it."));
@@ -531,6 +549,9 @@ mar_window_dispose (GObject *object)
   g_clear_object (&self->scan_input);
   g_clear_object (&self->terminal);
   g_clear_weak_pointer (&self->application);
+  /* Before the pages go: a focused GtkPasswordEntry (the PIN) must lose
+   * the focus while it is still alive (GTK 4.8 calls back into it). */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_WINDOW);
 
   G_OBJECT_CLASS (mar_window_parent_class)->dispose (object);

@@ -48,5 +48,9 @@ char         *mar_window_write_label_sheet   (MarWindow      *self,
 void          mar_window_update_sync_status  (MarWindow      *self);
 void          mar_window_add_toast           (MarWindow      *self,
                                               AdwToast       *toast);
+/* Locks after @seconds without use instead of the auto-lock-seconds
+ * setting (0: the setting again). For kiosk integration and tests. */
+void          mar_window_set_auto_lock_seconds (MarWindow    *self,
+                                                guint         seconds);
 
 G_END_DECLS

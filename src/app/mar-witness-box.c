@@ -152,12 +152,16 @@ clear_action (GtkWidget  *widget,
 static void
 mar_witness_box_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarWitnessBox *self = (MarWitnessBox *) object;
 
   g_clear_object (&self->terminal);
   g_clear_pointer (&self->performer, mar_signature_unref);
   g_clear_pointer (&self->witness, mar_signature_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_WITNESS_BOX);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_witness_box_parent_class)->dispose (object);
 }

@@ -229,6 +229,7 @@ verify (MarWorkspace  *self,
       g_queue_push_tail (&self->history, g_strdup ("patient"));
     }
   gtk_stack_set_visible_child_name (self->nav, "verdict");
+  mar_verdict_page_focus_default (self->verdict_page);
 }
 
 static gboolean
@@ -352,6 +353,7 @@ patient_bag_action_cb (MarWorkspace *self,
       return;
     }
   go_to (self, "action");
+  mar_action_page_focus_default (self->action_page);
 }
 
 static char *
@@ -380,6 +382,7 @@ not_given_cb (MarWorkspace *self,
   medication = order_medication (self, order_id);
   mar_action_page_set_not_done (self->action_page, self->signature, wristband, order_id, medication);
   go_to (self, "action");
+  mar_action_page_focus_default (self->action_page);
 }
 
 static void
@@ -664,6 +667,7 @@ mar_workspace_get_property (GObject    *object,
 static void
 mar_workspace_dispose (GObject *object)
 {
+  GtkWidget *child;
   MarWorkspace *self = (MarWorkspace *) object;
 
   g_cancellable_cancel (self->decode_cancellable);
@@ -675,6 +679,9 @@ mar_workspace_dispose (GObject *object)
   g_clear_pointer (&self->completed_order_id, g_free);
   g_queue_clear_full (&self->history, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_WORKSPACE);
+  /* The template's top-level child is not bound: unparent it too. */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_workspace_parent_class)->dispose (object);
 }
