@@ -302,6 +302,13 @@ mar_scan_input_new (GtkWindow            *window,
   return self;
 }
 
+gboolean
+mar_scan_input_is_idle (MarScanInput *self)
+{
+  g_return_val_if_fail (MAR_IS_SCAN_INPUT (self), TRUE);
+  return mar_wedge_get_deadline (self->wedge) == -1;
+}
+
 gint64
 mar_scan_input_get_last_scan_time (MarScanInput *self)
 {

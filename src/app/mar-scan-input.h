@@ -31,6 +31,8 @@ gboolean      mar_scan_input_feed_key      (MarScanInput         *self,
                                             guint                 keyval,
                                             gunichar              ch,
                                             gint64                time_us);
+/* Whether the wedge holds no key (nothing waits to be judged). */
+gboolean      mar_scan_input_is_idle       (MarScanInput         *self);
 /* The time (g_get_monotonic_time) the last scan's last key was handled. */
 gint64        mar_scan_input_get_last_scan_time (MarScanInput    *self);
 

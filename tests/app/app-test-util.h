@@ -34,6 +34,9 @@ typedef struct
 /* A demo ward imported at the real clock, with PINs (made once per test
  * program and copied for each test). */
 AppTest     *app_test_new             (void);
+/* The ward, its database and configuration only: no application (the
+ * tests that run the real program). */
+AppTest     *app_test_new_ward        (void);
 void         app_test_free            (AppTest    *t);
 
 /* Runs the main loop for @ms milliseconds. */

@@ -492,6 +492,40 @@ test_auto_lock_keeps_work_for_its_owner (void)
   g_assert_cmpuint (mar_window_get_n_parked (t->window), ==, 1);
 }
 
+/* ---- Demo ---- */
+
+static void
+test_demo_label_sheet (void)
+{
+  g_autoptr(AppTest) t = app_test_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  /* One click away on the sign-in screen, signed out. */
+  g_assert_true (gtk_widget_get_visible (app_test_child (mar_window_get_sign_in_page (t->window),
+                                                         MAR_TYPE_SIGN_IN_PAGE, "demo_box")));
+  path = mar_window_write_label_sheet (t->window, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_true (length > 4 && memcmp (contents, "%PDF", 4) == 0);
+
+  if (g_find_program_in_path ("pdftotext") != NULL)
+    {
+      const char *argv[] = { "pdftotext", path, "-", NULL };
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   &text, NULL, NULL, &error));
+      g_assert_no_error (error);
+      /* Badges, wristbands, bags and pharmacy labels. */
+      g_assert_nonnull (strstr (text, "Grace Adeyemi-Holt"));
+      g_assert_nonnull (strstr (text, "MRN 74120318"));
+      g_assert_nonnull (strstr (text, "RX-4W-000105"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -515,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/app/document/stop", test_document_stop);
   g_test_add_func ("/app/document/hold-due-dose", test_document_hold_due_dose);
   g_test_add_func ("/app/auto-lock/keeps-work-for-its-owner", test_auto_lock_keeps_work_for_its_owner);
+  g_test_add_func ("/app/demo/label-sheet", test_demo_label_sheet);
 
   return g_test_run ();
 }
