@@ -104,19 +104,6 @@ mar_application_activate (GApplication *application)
     }
 
   window = GTK_WINDOW (mar_window_new (self));
-  /* A bedside terminal is a kiosk: the window fills the screen. */
-  {
-    GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
-    g_autoptr(GdkMonitor) monitor = g_list_model_get_n_items (monitors) > 0 ? g_list_model_get_item (monitors, 0) : NULL;
-
-    if (monitor != NULL)
-      {
-        GdkRectangle geometry;
-
-        gdk_monitor_get_geometry (monitor, &geometry);
-        gtk_window_set_default_size (window, geometry.width, geometry.height);
-      }
-  }
   gtk_window_present (window);
 }
 

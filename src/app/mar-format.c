@@ -40,6 +40,17 @@ mar_format_day_and_clock (GTimeZone *tz,
 }
 
 char *
+mar_format_date_and_clock (GTimeZone *tz,
+                           gint64     t)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (utc, tz);
+
+  /* Translators: a date and time without the weekday (strftime): "21 Nov, 18:08". */
+  return g_date_time_format (local, C_("clock", "%-d %b, %H:%M"));
+}
+
+char *
 mar_format_birth_date (const char *birth_date)
 {
   int year = 0, month = 0, day = 0;

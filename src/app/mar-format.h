@@ -21,6 +21,9 @@ char     *mar_format_clock         (GTimeZone  *tz,
 /* "Thu 15 Jan, 14:05" in @tz. */
 char     *mar_format_day_and_clock (GTimeZone  *tz,
                                     gint64      t);
+/* "21 Nov, 18:08" in @tz. */
+char     *mar_format_date_and_clock (GTimeZone *tz,
+                                     gint64     t);
 /* A FHIR birth date (YYYY, YYYY-MM or YYYY-MM-DD) as "14 Mar 1958". */
 char     *mar_format_birth_date    (const char *birth_date);
 /* Age in whole years at @now in @tz, or -1. */

@@ -105,10 +105,10 @@ mar_patient_banner_set_summary (MarPatientBanner        *self,
   if (patient->weight.set)
     {
       g_autofree char *kg = mar_format_number (patient->weight.value, 1);
-      g_autofree char *when = mar_format_day_and_clock (time_zone, patient->weight_time);
+      g_autofree char *when = mar_format_date_and_clock (time_zone, patient->weight_time);
 
       if (summary->weight_stale)
-        /* Translators: a weight too old for weight-based doses: "61.2 kg (Fri 5 Dec, 09:00) — too old". */
+        /* Translators: a weight too old for weight-based doses: "61.2 kg (5 Dec, 09:00) — too old". */
         weight = g_strdup_printf (_("%s kg (%s) — too old"), kg, when);
       else
         /* Translators: the latest weight and when it was measured. */

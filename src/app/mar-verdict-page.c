@@ -434,10 +434,14 @@ update_band (MarVerdictPage *self,
       break;
     }
 
-  /* The worst finding first (findings come worst first); a pass names
-   * the order it matched. */
+  /* The worst finding first (findings come worst first); a pass says
+   * what it still needs before the bag is hung. */
   if (kind != MAR_VERDICT_PASS && findings->len > 0)
     subtitle = mar_finding_get_message (g_ptr_array_index (findings, 0));
+  else if (mar_verdict_get_requirements (verdict) & MAR_REQUIRES_WITNESS)
+    subtitle = _("High-alert drug: a second nurse checks and signs before you start.");
+  else if (mar_verdict_get_requirements (verdict) & MAR_REQUIRES_PRN_REASON)
+    subtitle = _("As-needed dose: say why it is given.");
   if (subtitle != NULL)
     gtk_label_set_label (self->verdict_subtitle, subtitle);
   else

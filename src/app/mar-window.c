@@ -52,15 +52,26 @@ struct _MarWindow
   guint                 clock_source;
   guint                 status_source;
   guint                 auto_lock_override;  /* seconds; 0: the setting */
+  GPtrArray            *toasts;             /* (AdwToast *) shown and not dismissed yet */
 };
 
 G_DEFINE_FINAL_TYPE (MarWindow, mar_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+toast_dismissed_cb (MarWindow *self,
+                    AdwToast  *toast)
+{
+  g_ptr_array_remove (self->toasts, toast);
+}
 
 void
 mar_window_add_toast (MarWindow *self,
                       AdwToast  *toast)
 {
   g_return_if_fail (MAR_IS_WINDOW (self));
+
+  g_ptr_array_add (self->toasts, g_object_ref (toast));
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (toast_dismissed_cb), self, G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
 }
 
@@ -68,7 +79,21 @@ static void
 toast_text (MarWindow  *self,
             const char *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  g_autoptr(AdwToast) toast = adw_toast_new (text);
+
+  mar_window_add_toast (self, toast);
+}
+
+/* A toast names a patient's drug and may offer Undo: it belongs to the
+ * nurse who was signed in, never to the next one. */
+static void
+dismiss_toasts (MarWindow *self)
+{
+  g_autoptr(GPtrArray) toasts = g_ptr_array_copy (self->toasts, (GCopyFunc) g_object_ref, NULL);
+
+  g_ptr_array_set_free_func (toasts, g_object_unref);
+  for (guint i = 0; i < toasts->len; i++)
+    adw_toast_dismiss (g_ptr_array_index (toasts, i));
 }
 
 /* ---- Header ---- */
@@ -393,6 +418,7 @@ mar_window_lock (MarWindow  *self,
   self->workspace = NULL;
   g_signal_handlers_disconnect_by_data (workspace, self);
   mar_workspace_park (workspace);
+  dismiss_toasts (self);
   gtk_stack_set_visible_child (self->main_stack, GTK_WIDGET (self->sign_in_page));
   gtk_stack_remove (self->main_stack, GTK_WIDGET (workspace));
   staff_id = g_strdup (mar_workspace_get_staff_id (workspace));
@@ -546,6 +572,7 @@ mar_window_dispose (GObject *object)
   g_clear_handle_id (&self->clock_source, g_source_remove);
   g_clear_handle_id (&self->status_source, g_source_remove);
   g_clear_pointer (&self->parked, g_hash_table_unref);
+  g_clear_pointer (&self->toasts, g_ptr_array_unref);
   g_clear_object (&self->scan_input);
   g_clear_object (&self->terminal);
   g_clear_weak_pointer (&self->application);
@@ -604,6 +631,7 @@ mar_window_init (MarWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->parked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->toasts = g_ptr_array_new_with_free_func (g_object_unref);
 
   /* Any touch or key keeps the terminal unlocked; seen in the capture
    * phase so nothing can hide it. */
@@ -626,6 +654,20 @@ mar_window_new (MarApplication *application)
   self = g_object_new (MAR_TYPE_WINDOW, "application", application, NULL);
   g_set_weak_pointer (&self->application, application);
   self->terminal = g_object_ref (mar_application_get_terminal (application));
+
+  /* A bedside terminal is a kiosk: the window fills the screen. */
+  {
+    GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+    g_autoptr(GdkMonitor) monitor = g_list_model_get_n_items (monitors) > 0 ? g_list_model_get_item (monitors, 0) : NULL;
+
+    if (monitor != NULL)
+      {
+        GdkRectangle geometry;
+
+        gdk_monitor_get_geometry (monitor, &geometry);
+        gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
+      }
+  }
 
   unit_name = mar_terminal_get_unit_name (self->terminal);
   gtk_label_set_label (self->unit_label, unit_name != NULL ? unit_name : _("All units"));

@@ -56,7 +56,7 @@ make_template (void)
   g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("America/New_York");
   g_autoptr(GPtrArray) accounts = NULL;
   g_autofree char *db = NULL;
-  g_autofree char *bundle = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "demo", "demo-ward.json", NULL);
+  g_autofree char *bundle = g_build_filename (MAR_SOURCE_ROOT, "data", "demo", "demo-ward.json", NULL);
   MarFhirImportOptions options = { 0 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -141,7 +141,7 @@ app_test_new_ward (void)
   g_autofree char *from = NULL;
   g_autofree char *from_head = NULL;
   g_autofree char *to_head = NULL;
-  g_autofree char *labels = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "demo", "labels.json", NULL);
+  g_autofree char *labels = g_build_filename (MAR_SOURCE_ROOT, "data", "demo", "labels.json", NULL);
 
   if (template_folder == NULL)
     make_template ();
@@ -183,7 +183,6 @@ app_test_new (void)
   mar_application_open_terminal (t->app, t->config, NULL, &error);
   g_assert_no_error (error);
   t->window = mar_window_new (t->app);
-  gtk_window_set_default_size (GTK_WINDOW (t->window), 1280, 800);
   gtk_window_present (GTK_WINDOW (t->window));
   app_test_wait (200);
   return t;
