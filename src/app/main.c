@@ -12,7 +12,6 @@
 #include <locale.h>
 
 #include "mar-application.h"
-#include "mar-decoder.h"
 
 int
 main (int   argc,
@@ -27,13 +26,6 @@ main (int   argc,
                                    ? g_getenv ("BEDSIDE_MAR_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-
-  /* A build run in place (./tools/demo) uses the decoder worker of the
-   * build tree when none is installed (mar-decoder.h). */
-  if (g_getenv (MAR_DECODER_WORKER_ENV) == NULL &&
-      !g_file_test (MAR_LIBEXECDIR "/" MAR_DECODER_WORKER_NAME, G_FILE_TEST_IS_EXECUTABLE) &&
-      g_file_test (MAR_BUILD_ROOT "/src/scan/" MAR_DECODER_WORKER_NAME, G_FILE_TEST_IS_EXECUTABLE))
-    g_setenv (MAR_DECODER_WORKER_ENV, MAR_BUILD_ROOT "/src/scan/" MAR_DECODER_WORKER_NAME, TRUE);
 
   app = mar_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

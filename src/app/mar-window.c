@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <glib/gi18n.h>
 
-#include "mar-demo-labels.h"
+#include "mar-label-sheet.h"
 #include "mar-format.h"
 #include "mar-offline-banner.h"
 #include "mar-sign-in-page.h"
@@ -61,7 +61,9 @@ static void
 toast_dismissed_cb (MarWindow *self,
                     AdwToast  *toast)
 {
-  g_ptr_array_remove (self->toasts, toast);
+  /* The overlay dismisses its toasts when the window goes. */
+  if (self->toasts != NULL)
+    g_ptr_array_remove (self->toasts, toast);
 }
 
 void
@@ -523,6 +525,7 @@ mar_window_write_label_sheet (MarWindow  *self,
   const char *labels = mar_terminal_get_demo_labels (self->terminal);
   g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "bedside-mar", NULL);
   g_autofree char *path = g_build_filename (folder, "demo-labels.pdf", NULL);
+  g_autoptr(GPtrArray) sheet = NULL;
 
   g_return_val_if_fail (MAR_IS_WINDOW (self), NULL);
 
@@ -538,8 +541,10 @@ mar_window_write_label_sheet (MarWindow  *self,
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s: %s", folder, g_strerror (saved));
       return NULL;
     }
-  if (!mar_demo_labels_write_pdf (labels, path, mar_terminal_get_time_zone (self->terminal),
-                                  mar_terminal_get_now (self->terminal), error))
+  /* The same sheet as `marctl labels`, dated now (mar-label-sheet.h). */
+  sheet = mar_label_sheet_load_spec (labels, mar_terminal_get_now (self->terminal),
+                                     mar_terminal_get_time_zone (self->terminal), error);
+  if (sheet == NULL || !mar_label_sheet_write_pdf (sheet, MAR_PAPER_LETTER, path, error))
     return NULL;
   return g_steal_pointer (&path);
 }

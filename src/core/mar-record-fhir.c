@@ -590,7 +590,7 @@ bag_administration (MarStore           *store,
   JsonObject *resource = administration_skeleton (infusion->uuid, infusion, terminal_id);
   g_autoptr(JsonArray) notes = json_array_new ();
   g_autoptr(JsonNode) node = node_take_object (resource);
-  JsonObject *bag = mar_payload_get_object (creation, "bag");
+  JsonObject *bag = mar_payload_get_object (creation, "description");
   gboolean closed = infusion->state == MAR_INFUSION_STOPPED || infusion->state == MAR_INFUSION_COMPLETED;
   gboolean not_done = mar_infusion_state_is_not_done (infusion->state);
   double first_rate = infusion->segments->len > 0
@@ -674,7 +674,7 @@ segment_administration (MarStore              *store,
   json_object_set_string_member (resource, "status",
                                  end != MAR_TIME_UNSET ? "completed"
                                  : mar_infusion_state_to_fhir (infusion->state));
-  set_medication (resource, infusion, mar_payload_get_object (creation, "bag"));
+  set_medication (resource, infusion, mar_payload_get_object (creation, "description"));
   set_context (resource, infusion);
   set_time (period, "start", change->entry->at);
   if (end != MAR_TIME_UNSET)
@@ -717,7 +717,7 @@ bolus_administration (MarStore              *store,
   JsonArray *part_of = json_array_new ();
 
   json_object_set_string_member (resource, "status", "completed");
-  set_medication (resource, infusion, mar_payload_get_object (creation, "bag"));
+  set_medication (resource, infusion, mar_payload_get_object (creation, "description"));
   set_context (resource, infusion);
   set_time (resource, "effectiveDateTime", bolus->entry->at);
   if (!add_performers (resource, store, bolus->entry->performer_id, bolus->entry->witness_id, error))
@@ -922,6 +922,9 @@ mar_record_build_resources (MarStore           *store,
   g_autoptr(GPtrArray) resources = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_record_resource_free);
   g_autoptr(GPtrArray) changes = g_ptr_array_new ();
   JsonObject *creation = NULL;
+  JsonObject *started = NULL;
+  JsonObject *description;
+  g_autoptr(JsonObject) creation_owner = NULL;
   JsonNode *json;
 
   g_return_val_if_fail (MAR_IS_STORE (store), NULL);
@@ -930,8 +933,11 @@ mar_record_build_resources (MarStore           *store,
   if (infusion->state == MAR_INFUSION_AVAILABLE || infusion->state == MAR_INFUSION_ENTERED_IN_ERROR)
     return g_steal_pointer (&resources);
 
-  /* The bag's description (and the overrides of its start) come from the
-   * entry that started it, else the one that created it. */
+  /* The overrides and PRN reason of its start come from the entry that
+   * started it, else the one that created it; the bag's description
+   * always from the entry that created it (a prepared bag's start does
+   * not repeat it). Both travel in one object: "description" is added to
+   * a copy, the entries' payloads stay as recorded. */
   for (guint i = 0; i < entries->len; i++)
     {
       const MarRecordEntry *e = g_ptr_array_index (entries, i);
@@ -939,11 +945,23 @@ mar_record_build_resources (MarStore           *store,
       if (e->corrected)
         continue;
       if (g_str_equal (e->entry->kind, MAR_ENTRY_STARTED) ||
-          (creation == NULL && mar_payload_get_object (payload_object (e), "bag") != NULL))
-        creation = payload_object (e);
+          (started == NULL && mar_payload_get_object (payload_object (e), "bag") != NULL))
+        started = payload_object (e);
       if (g_str_equal (e->entry->kind, MAR_ENTRY_RATE_CHANGED))
         g_ptr_array_add (changes, (gpointer) e);
     }
+  creation = json_object_new ();
+  creation_owner = creation;
+  if (started != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (started);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        json_object_set_member (creation, l->data, json_node_copy (json_object_get_member (started, l->data)));
+    }
+  if (entries->len > 0 &&
+      (description = mar_payload_get_object (payload_object (g_ptr_array_index (entries, 0)), "bag")) != NULL)
+    json_object_set_object_member (creation, "description", json_object_ref (description));
 
   json = bag_administration (store, infusion, creation, terminal_id, error);
   if (json == NULL)

@@ -74,6 +74,10 @@ mar_infusion_to_json (const MarInfusion *bag,
   json_builder_set_member_name (builder, "infusion");
   json_builder_add_int_value (builder, bag->id);
   add_string (builder, "uuid", bag->uuid);
+  /* The record entry the bag's latest action wrote (what a correction of
+   * it names; what a script checks was recorded). */
+  json_builder_set_member_name (builder, "last_entry");
+  json_builder_add_int_value (builder, bag->updated_seq);
   add_string (builder, "state", mar_infusion_state_to_string (bag->state));
   add_string (builder, "state_reason", bag->state_reason);
   add_string (builder, "state_comment", bag->state_comment);

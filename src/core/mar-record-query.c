@@ -16,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "mar-audit-private.h"
 #include "mar-record-private.h"
 #include "mar-store-private.h"
 #include "mar-time.h"
@@ -313,4 +314,13 @@ mar_record_get_iv_intake (MarRecord   *self,
   for (guint i = 0; i < bags->len; i++)
     *ml += mar_infusion_get_volume_between (g_ptr_array_index (bags, i), from, to);
   return TRUE;
+}
+
+GPtrArray *
+mar_record_list_entries (MarRecord  *self,
+                         gint64      infusion,
+                         GError    **error)
+{
+  g_return_val_if_fail (MAR_IS_RECORD (self), NULL);
+  return mar_audit_list_infusion_entries (self->store, infusion, error);
 }

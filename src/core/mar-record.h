@@ -32,6 +32,7 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "mar-audit.h"
 #include "mar-infusion.h"
 #include "mar-staff-auth.h"
 #include "mar-store.h"
@@ -297,6 +298,11 @@ MarInfusion       *mar_record_lookup_infusion        (MarRecord            *self
 GPtrArray         *mar_record_list_infusions         (MarRecord            *self,
                                                       const char           *patient_id,
                                                       int                   state,
+                                                      GError              **error);
+/* (element-type MarAuditEntry) the entries of one bag, oldest first
+ * (corrections included): what a correction names. */
+GPtrArray         *mar_record_list_entries           (MarRecord            *self,
+                                                      gint64                infusion,
                                                       GError              **error);
 /* IV intake (mL) of a patient in [@from, @to): every bag of theirs
  * documented here. */

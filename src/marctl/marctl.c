@@ -23,6 +23,13 @@ static const MarctlCommand commands[] = {
   { "import", N_("Load a FHIR R4 Bundle or NDJSON file into the cache"), marctl_import_run },
   { "verify", N_("Verify a wristband and a product scan (the five rights)"), marctl_verify_run },
   { "library", N_("Show, check or install the local drug library"), marctl_library_run },
+  { "decode", N_("Read the barcodes in an image file"), marctl_decode_run },
+  { "labels", N_("Print the demo ward's wristbands, bag labels and badges (PDF)"), marctl_labels_run },
+  { "staff", N_("Add staff, set PINs, list staff and their sign-in state"), marctl_staff_run },
+  { "infusion", N_("Document IV bags: start, rate, pause, stop, complete, hold…"), marctl_infusion_run },
+  { "reaction", N_("Document an infusion reaction or site complication"), marctl_reaction_run },
+  { "site-check", N_("Document an IV site check"), marctl_site_check_run },
+  { "audit", N_("Verify the administration record's hash chain"), marctl_audit_run },
 };
 
 void
@@ -36,6 +43,15 @@ marctl_print_error (const char *format,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("marctl: %s\n", message);
+}
+
+JsonNode *
+marctl_json_object_new (void)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, json_object_new ());
+  return node;
 }
 
 void
@@ -75,6 +91,48 @@ marctl_exit_code_for_error (const GError *error)
           return MARCTL_EXIT_IOERR;
         }
     }
+
+  /* docs/record.md, Exit codes: a refused action is 4 (3 when only a
+   * reason is missing), like a verdict; sign-in failures are EX_NOPERM. */
+  if (error->domain == MAR_RECORD_ERROR)
+    {
+      switch (error->code)
+        {
+        case MAR_RECORD_ERROR_OVERRIDE_REQUIRED:
+          return MARCTL_EXIT_WARN;
+        case MAR_RECORD_ERROR_BLOCKED:
+        case MAR_RECORD_ERROR_REFUSED_TRANSITION:
+        case MAR_RECORD_ERROR_FUTURE:
+        case MAR_RECORD_ERROR_OUT_OF_ORDER:
+        case MAR_RECORD_ERROR_OPEN_INFUSION:
+          return MARCTL_EXIT_BLOCK;
+        case MAR_RECORD_ERROR_INVALID:
+          return MARCTL_EXIT_DATAERR;
+        case MAR_RECORD_ERROR_NOT_FOUND:
+          return MARCTL_EXIT_NOINPUT;
+        case MAR_RECORD_ERROR_NOT_ALLOWED:
+          return MARCTL_EXIT_NOPERM;
+        default:
+          return MARCTL_EXIT_SOFTWARE;
+        }
+    }
+
+  if (error->domain == MAR_STAFF_AUTH_ERROR)
+    {
+      switch (error->code)
+        {
+        case MAR_STAFF_AUTH_ERROR_PIN_FORMAT:
+        case MAR_STAFF_AUTH_ERROR_BADGE_IN_USE:
+          return MARCTL_EXIT_DATAERR;
+        case MAR_STAFF_AUTH_ERROR_FAILED:
+          return MARCTL_EXIT_SOFTWARE;
+        default:
+          return MARCTL_EXIT_NOPERM;
+        }
+    }
+
+  if (error->domain == MAR_AUDIT_ERROR)
+    return MARCTL_EXIT_IOERR;
 
   if (error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
     return MARCTL_EXIT_NOINPUT;

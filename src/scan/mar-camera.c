@@ -99,7 +99,8 @@ session_new (MarCamera *camera)
   g_mutex_init (&session->lock);
   g_cond_init (&session->cond);
   session->decoder = g_object_ref (camera->decoder);
-  session->options = camera->options ? mar_reader_options_copy (camera->options) : mar_reader_options_new ();
+  session->options = camera->options ? mar_reader_options_copy (camera->options)
+                                     : mar_reader_options_new_for_video ();
   session->cancellable = g_cancellable_new ();
   session->context = g_main_context_ref_thread_default ();
   g_weak_ref_init (&session->camera, camera);
@@ -229,6 +230,7 @@ static gpointer
 decode_thread_main (gpointer data)
 {
   Session *session = data;
+  gint64 next_start = 0;
 
   for (;;)
     {
@@ -236,6 +238,11 @@ decode_thread_main (gpointer data)
       FrameResult *result;
 
       g_mutex_lock (&session->lock);
+      /* At most MAR_CAMERA_MAX_DECODES_PER_SECOND: a bedside terminal has
+       * two cores, and the nurse's screen must stay responsive. Waiting
+       * here also lets a newer frame replace the one pending. */
+      while (!session->quit && g_get_monotonic_time () < next_start)
+        g_cond_wait_until (&session->cond, &session->lock, next_start);
       while (session->pending == NULL && !session->quit)
         g_cond_wait (&session->cond, &session->lock);
       if (session->quit)
@@ -245,6 +252,7 @@ decode_thread_main (gpointer data)
         }
       sample = g_steal_pointer (&session->pending);
       g_mutex_unlock (&session->lock);
+      next_start = g_get_monotonic_time () + G_USEC_PER_SEC / MAR_CAMERA_MAX_DECODES_PER_SECOND;
 
       result = g_new0 (FrameResult, 1);
       result->session = session_ref (session);

@@ -5,9 +5,9 @@
  *
  * The pipeline is `v4l2src ! videoconvert ! video/x-raw,format=GRAY8 !
  * appsink`. Frames are decoded off the main thread through a MarDecoder
- * (an isolated worker process). Only the newest frame is decoded: frames
- * that arrive while the decoder is busy are dropped, so the camera never
- * queues up stale images. A symbol is delivered once, through ::scanned,
+ * (an isolated worker process), at most MAR_CAMERA_MAX_DECODES_PER_SECOND.
+ * Only the newest frame is decoded: frames that arrive while the decoder is
+ * busy are dropped, so the camera never queues up stale images. A symbol is delivered once, through ::scanned,
  * when the same payload was read in stable-count consecutive decoded
  * frames; it is not delivered again until it has left the picture (or
  * scanning restarts), so holding a label in front of the camera gives one
@@ -37,6 +37,8 @@ typedef enum
 
 /* The default number of consecutive decoded frames that must agree. */
 #define MAR_CAMERA_DEFAULT_STABLE_COUNT 3
+/* Frames decoded per second at most; the others are dropped. */
+#define MAR_CAMERA_MAX_DECODES_PER_SECOND 12
 /* Frames a delivered payload must be absent before it can be delivered again. */
 #define MAR_CAMERA_REARM_FRAMES 10
 
@@ -66,7 +68,8 @@ void          mar_camera_set_stable_count        (MarCamera    *self,
 MarDecoder   *mar_camera_get_decoder             (MarCamera    *self);
 void          mar_camera_set_decoder             (MarCamera    *self,
                                                   MarDecoder   *decoder);
-/* The reader options for frames (copied); NULL for the defaults. */
+/* The reader options for frames (copied); NULL for
+ * mar_reader_options_new_for_video(). */
 void          mar_camera_set_reader_options      (MarCamera    *self,
                                                   const MarReaderOptions *options);
 

@@ -283,7 +283,7 @@ transact (MarDecoder    *self,
           GCancellable  *cancellable,
           GError       **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new (&self->lock);
   g_autoptr(GError) local_error = NULL;
   g_autofree guint8 *payload = NULL;
   guint8 head[MAR_DECODER_PROTOCOL_HEADER_SIZE];
@@ -452,6 +452,20 @@ mar_decoder_constructed (GObject *object)
         self->worker_path = g_strdup (env);
       else
         self->worker_path = g_build_filename (MAR_LIBEXECDIR, MAR_DECODER_WORKER_NAME, NULL);
+
+      /* Not installed (the demo and developers run from the build tree):
+       * the worker this build made. */
+      if (!g_file_test (self->worker_path, G_FILE_TEST_IS_EXECUTABLE))
+        {
+          g_autofree char *built = g_build_filename (MAR_BUILD_ROOT, "src", "scan",
+                                                     MAR_DECODER_WORKER_NAME, NULL);
+
+          if (g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+            {
+              g_free (self->worker_path);
+              self->worker_path = g_steal_pointer (&built);
+            }
+        }
     }
 }
 

@@ -146,8 +146,9 @@ mar_lum_image_turn (const MarLumImage *image,
 {
   double a = degrees * G_PI / 180.0;
   int w = image->width, h = image->height;
-  int rw = (int) ceil (fabs (w * cos (a)) + fabs (h * sin (a)));
-  int rh = (int) ceil (fabs (w * sin (a)) + fabs (h * cos (a)));
+  /* Less a hair: cos 90° is 6e-17, not 0, and must not add a pixel. */
+  int rw = (int) ceil (fabs (w * cos (a)) + fabs (h * sin (a)) - 1e-6);
+  int rh = (int) ceil (fabs (w * sin (a)) + fabs (h * cos (a)) - 1e-6);
   MarLumImage *out = mar_lum_image_new (MAX (rw, 1), MAX (rh, 1));
 
   turn->cos_a = cos (a);
@@ -506,4 +507,67 @@ mar_lum_image_paint_out (MarLumImage    *image,
         if (fabs (dx * ux + dy * uy) <= hu && fabs (-dx * uy + dy * ux) <= hn)
           image->pixels[(gsize) y * image->width + x] = 255;
       }
+}
+
+/* Bernsen's local threshold on blocks: the midpoint between the darkest
+ * and the lightest pixel in the 5 × 5 blocks of 16 px around a block.
+ * Where that range is small the block is background (or all white): it
+ * stays white. A bar code's own black and white set its threshold, what
+ * ever the background and however dim the light. */
+#define INK_BLOCK   16
+#define INK_REACH   2
+#define INK_RANGE   24
+
+MarLumImage *
+mar_lum_image_binarize_local (const MarLumImage *image,
+                              int                row_step)
+{
+  int w = image->width, h = image->height;
+  int bw = (w + INK_BLOCK - 1) / INK_BLOCK, bh = (h + INK_BLOCK - 1) / INK_BLOCK;
+  g_autofree guint8 *bmin = g_new (guint8, (gsize) bw * bh);
+  g_autofree guint8 *bmax = g_new (guint8, (gsize) bw * bh);
+  MarLumImage *out;
+
+  g_return_val_if_fail (row_step >= 1 && h / row_step >= 1, NULL);
+  out = mar_lum_image_new (w, h / row_step);
+
+  for (int by = 0; by < bh; by++)
+    for (int bx = 0; bx < bw; bx++)
+      {
+        guint8 lo = 255, hi = 0;
+
+        for (int y = by * INK_BLOCK; y < MIN ((by + 1) * INK_BLOCK, h); y++)
+          for (int x = bx * INK_BLOCK; x < MIN ((bx + 1) * INK_BLOCK, w); x++)
+            {
+              guint8 p = image->pixels[(gsize) y * w + x];
+
+              lo = MIN (lo, p);
+              hi = MAX (hi, p);
+            }
+        bmin[by * bw + bx] = lo;
+        bmax[by * bw + bx] = hi;
+      }
+
+  for (int by = 0; by < bh; by++)
+    for (int bx = 0; bx < bw; bx++)
+      {
+        guint8 lo = 255, hi = 0;
+        int threshold;
+
+        for (int ny = MAX (by - INK_REACH, 0); ny <= MIN (by + INK_REACH, bh - 1); ny++)
+          for (int nx = MAX (bx - INK_REACH, 0); nx <= MIN (bx + INK_REACH, bw - 1); nx++)
+            {
+              lo = MIN (lo, bmin[ny * bw + nx]);
+              hi = MAX (hi, bmax[ny * bw + nx]);
+            }
+        threshold = hi - lo < INK_RANGE ? -1 : (lo + hi) / 2;
+        for (int y = by * INK_BLOCK; y < MIN ((by + 1) * INK_BLOCK, h); y++)
+          {
+            if (y % row_step != 0 || y / row_step >= out->height)
+              continue;
+            for (int x = bx * INK_BLOCK; x < MIN ((bx + 1) * INK_BLOCK, w); x++)
+              out->pixels[(gsize) (y / row_step) * w + x] = image->pixels[(gsize) y * w + x] <= threshold ? 0 : 255;
+          }
+      }
+  return out;
 }

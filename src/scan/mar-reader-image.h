@@ -59,6 +59,11 @@ void         mar_turn_map_point           (const MarTurn       *turn,
  * deviation @sigma pixels: an unsharp mask of amount 1. */
 MarLumImage *mar_lum_image_unsharp        (const MarLumImage   *image,
                                            double               sigma);
+/* Black or white by a local threshold: the midpoint of the darkest and
+ * lightest pixel around (80 px); white where there is no contrast. Only
+ * every @row_step-th row is kept (1 for all). */
+MarLumImage *mar_lum_image_binarize_local (const MarLumImage  *image,
+                                           int                 row_step);
 /* TRUE if the image shows the many parallel edges of a linear bar code;
  * @angle receives their direction folded into [0°, 90°). */
 gboolean     mar_lum_image_find_bars      (const MarLumImage   *image,

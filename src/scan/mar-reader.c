@@ -350,6 +350,15 @@ mar_reader_options_new (void)
 }
 
 MarReaderOptions *
+mar_reader_options_new_for_video (void)
+{
+  MarReaderOptions *options = mar_reader_options_new ();
+
+  options->try_harder = FALSE;
+  return options;
+}
+
+MarReaderOptions *
 mar_reader_options_copy (const MarReaderOptions *options)
 {
   g_return_val_if_fail (options != NULL, NULL);

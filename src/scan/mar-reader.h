@@ -188,6 +188,10 @@ typedef struct
 typedef struct _MarReaderOptions MarReaderOptions;
 
 MarReaderOptions *mar_reader_options_new                 (void);
+/* For live video (the camera): the defaults without try_harder. The next
+ * frame comes 33 ms later, so each frame gets a quick look: linear
+ * symbols are looked for on the middle rows, PDF417 not turned by 90°. */
+MarReaderOptions *mar_reader_options_new_for_video       (void);
 MarReaderOptions *mar_reader_options_copy                (const MarReaderOptions *options);
 void              mar_reader_options_free                (MarReaderOptions       *options);
 void              mar_reader_options_set_try_harder      (MarReaderOptions       *options,
@@ -205,13 +209,14 @@ void              mar_reader_options_set_binarizer       (MarReaderOptions      
 /* Ours, not zxing's: spend more time to miss less, for still photos
  * rather than camera frames (up to ten times slower on an image with
  * nothing to find). When the quick read leaves something out, also
- * - turn the image by 15° steps for linear symbols (Code 128, EAN/UPC,
- *   DataBar, PDF417): zxing 1.4 reads them along rows and columns only,
- *   and misses one tilted by more than about 10°;
- * - look for DataMatrix along more lines: zxing 1.4 only looks along the
- *   image's centre lines;
- * - binarize by the global histogram instead of local averages, which
- *   reads washed-out (glare) images the other misses.
+ * - look for DataMatrix in more places (zxing 1.4 looks along the image's
+ *   centre lines only; a quick read tries 4 candidates, a thorough one 12);
+ * - when the picture shows bars, turn it by their angle or in 15° steps:
+ *   zxing 1.4 reads linear symbols (Code 128, EAN/UPC, DataBar) along rows
+ *   and columns only and misses one tilted by more than about 10°; read
+ *   them enlarged (tiny bars) and through an unsharp mask (blur);
+ * - binarize by the global histogram too, which reads washed-out (glare)
+ *   images that local thresholds miss.
  * Off by default; on for image files (mar_decoder_decode_file()). */
 void              mar_reader_options_set_thorough        (MarReaderOptions       *options,
                                                           gboolean                thorough);

@@ -173,6 +173,8 @@ burst_text (MarWedge *self,
 static gboolean
 burst_has_prefix (MarWedge *self)
 {
+  if (self->prefix->len == 0)
+    return TRUE;
   if (self->burst->len < self->prefix->len)
     return FALSE;
   return memcmp (self->burst->data, self->prefix->data, self->prefix->len * sizeof (gunichar)) == 0;
@@ -183,6 +185,8 @@ burst_has_suffix (MarWedge *self)
 {
   guint from;
 
+  if (self->suffix->len == 0)
+    return self->burst->len >= self->prefix->len;
   if (self->burst->len < self->prefix->len + self->suffix->len)
     return FALSE;
   from = self->burst->len - self->suffix->len;
@@ -197,6 +201,8 @@ burst_may_be_prefixed (MarWedge *self)
 {
   guint n = MIN (self->burst->len, self->prefix->len);
 
+  if (n == 0)
+    return TRUE;
   return memcmp (self->burst->data, self->prefix->data, n * sizeof (gunichar)) == 0;
 }
 

@@ -76,6 +76,7 @@ documented_ward (void)
 
   g_autoptr(MarInfusion) resumed = NULL;
 
+  g_assert_nonnull (heparin);
   g_assert_true (mar_record_pause (w->record, &at30, nacl->id, "patient-care", NULL, &error));
   g_assert_true (mar_record_resume (w->record, &at60, nacl->id, NULL, &error));
   resumed = mar_record_get_infusion (w->record, nacl->id, &error);
@@ -286,7 +287,6 @@ test_restored_from_older_copy (void)
 {
   g_autoptr(RecordWard) w = documented_ward ();
   g_autofree char *copy = g_build_filename (w->folder, "old.db", NULL);
-  g_autoptr(GError) error = NULL;
   gint64 old_last;
 
   g_clear_object (&w->record);

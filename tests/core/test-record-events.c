@@ -547,6 +547,36 @@ test_outbox_not_done (void)
   g_assert_cmpstr (path_string (ma, "medicationCodeableConcept.text"), ==, "meropenem");
 }
 
+/* A bag prepared at the bedside and started later: its record still says
+ * what the bag is (the description is in the preparing entry). */
+static void
+test_outbox_prepared_then_started (void)
+{
+  g_autoptr(RecordWard) w = record_ward_new ();
+  g_autoptr(MarScanResult) patient = rw_scan (w, RW_BED1, FALSE);
+  g_autoptr(MarScanResult) product = rw_scan (w, RW_NACL_S01, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(MarInfusion) prepared = NULL;
+  g_autoptr(MarInfusion) started = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+  MarRecordContext context = rw_context (w, 0, w->nurse, NULL);
+  JsonObject *ma;
+
+  prepared = mar_record_prepare (w->record, &context, patient, product, NULL, NULL, &error);
+  g_assert_no_error (error);
+  queued = queued_for (w, prepared->uuid);
+  g_assert_cmpuint (queued->len, ==, 0);  /* nothing charted yet */
+  g_ptr_array_unref (queued);
+
+  started = rw_start_nacl (w, RW_NACL_S01, 5, 75);
+  queued = queued_for (w, prepared->uuid);
+  g_assert_cmpuint (queued->len, ==, 1);
+  ma = last_queued (queued);
+  g_assert_cmpstr (path_string (ma, "contained.0.code.text"), ==, "0.9% Sodium Chloride Injection USP 1000 mL bag");
+  g_assert_cmpstr (path_string (ma, "contained.0.code.coding.0.code"), ==, "00614141100101");
+  g_assert_cmpstr (path_string (ma, "status"), ==, "in-progress");
+}
+
 /* Nothing is queued for an action that was refused. */
 static void
 test_outbox_nothing_when_refused (void)
@@ -584,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/core/record/outbox/segment", test_outbox_segment);
   g_test_add_func ("/core/record/outbox/reaction-and-site-check", test_outbox_reaction_and_site_check);
   g_test_add_func ("/core/record/outbox/not-done", test_outbox_not_done);
+  g_test_add_func ("/core/record/outbox/prepared-then-started", test_outbox_prepared_then_started);
   g_test_add_func ("/core/record/outbox/nothing-when-refused", test_outbox_nothing_when_refused);
 
   return g_test_run ();

@@ -216,6 +216,7 @@ test_intake_dst_fall (void)
   gint64 night_end = local (2026, 11, 1, 7, 0);
   g_autoptr(MarInfusion) bag = rw_start_nacl (w, RW_NACL_S01, (night_start - w->anchor) / 60.0, 75);
 
+  g_assert_nonnull (bag);
   assert_ml (intake (w, night_start, night_end), 975);
   assert_ml (intake (w, night_start - 12 * 3600, night_start), 0);
 }
@@ -228,6 +229,7 @@ test_intake_dst_spring (void)
   gint64 night_end = local (2026, 3, 8, 7, 0);
   g_autoptr(MarInfusion) bag = rw_start_nacl (w, RW_NACL_S01, (night_start - w->anchor) / 60.0, 75);
 
+  g_assert_nonnull (bag);
   assert_ml (intake (w, night_start, night_end), 825);
 }
 

@@ -190,6 +190,20 @@ test_start_nacl (void)
   g_assert_cmpstr (read->uuid, ==, bag->uuid);
   g_assert_cmpint (read->state, ==, MAR_INFUSION_INFUSING);
   g_assert_cmpfloat_with_epsilon (mar_infusion_get_volume_at (read, rw_at (w, 60)), 75, 1e-9);
+
+  /* By number, by UUID, by its urn:uuid identifier. */
+  {
+    g_autofree char *urn = g_strconcat ("urn:uuid:", bag->uuid, NULL);
+    g_autoptr(MarInfusion) by_uuid = mar_record_lookup_infusion (w->record, bag->uuid, &error);
+    g_autoptr(MarInfusion) by_urn = mar_record_lookup_infusion (w->record, urn, &error);
+    g_autoptr(MarInfusion) none = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (by_uuid->id, ==, bag->id);
+    g_assert_cmpint (by_urn->id, ==, bag->id);
+    none = mar_record_lookup_infusion (w->record, "7", &error);
+    g_assert_error (error, MAR_RECORD_ERROR, MAR_RECORD_ERROR_NOT_FOUND);
+  }
 }
 
 /* The pure state machine against RULES.md's list, every pair. */

@@ -461,6 +461,109 @@ test_library_install (Fixture       *f,
   }
 }
 
+/* Issue 5: every label the project prints decodes back to its payload,
+ * here through the whole chain a newcomer uses: marctl labels → paper
+ * (a PDF page rendered by poppler) → marctl decode (the isolated worker) →
+ * the payload parser → the cache. */
+static void
+test_labels_decode_back (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pdf = g_build_filename (f->folder, "labels.pdf", NULL);
+  g_autofree char *png_prefix = g_build_filename (f->folder, "page", NULL);
+  g_autofree char *png = g_build_filename (f->folder, "page-1.png", NULL);
+  g_autofree char *crop_prefix = g_build_filename (f->folder, "band", NULL);
+  g_autofree char *band = g_build_filename (f->folder, "band-1.png", NULL);
+  g_autofree char *pdftoppm = g_find_program_in_path ("pdftoppm");
+  int wait_status;
+
+  if (pdftoppm == NULL)
+    {
+      g_test_fail_printf ("pdftoppm (poppler-utils) is missing: run tools/install-deps");
+      return;
+    }
+
+  import_demo (f);
+  {
+    g_auto(Run) run = { 0 };
+
+    run_marctl (f, &run, "labels", "--out", pdf, "--at", ANCHOR, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "labels on"));
+  }
+
+  /* The first page at 200 dpi, and the first wristband alone, as a nurse
+   * scans it (a page of 18 symbols at once is harder than any bedside
+   * scan: not every one of them is found in one pass). */
+  {
+    const char *argv[] = { pdftoppm, "-r", "200", "-f", "1", "-l", "1", "-png", pdf, png_prefix, NULL };
+    const char *crop[] = { pdftoppm, "-r", "200", "-f", "1", "-l", "1", "-x", "0", "-y", "40",
+                           "-W", "1654", "-H", "220", "-png", pdf, crop_prefix, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+    g_spawn_sync (NULL, (char **) crop, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &wait_status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  }
+
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonObject) result = NULL;
+    JsonArray *barcodes;
+
+    run_marctl (f, &run, "decode", "--at", ANCHOR, png, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    result = one_object (&run);
+    barcodes = json_object_get_array_member (result, "barcodes");
+    g_assert_cmpuint (json_array_get_length (barcodes), >=, 7);
+    for (guint i = 0; i < json_array_get_length (barcodes); i++)
+      {
+        JsonObject *meaning = json_object_get_object_member (json_array_get_object_element (barcodes, i), "meaning");
+
+        g_assert_cmpstr (json_object_get_string_member (meaning, "kind"), ==, "wristband");
+      }
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autoptr(JsonObject) result = NULL;
+    JsonArray *barcodes;
+    gboolean found_mrn = FALSE, found_gsrn = FALSE;
+
+    run_marctl (f, &run, "decode", "--at", ANCHOR, band, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    result = one_object (&run);
+    barcodes = json_object_get_array_member (result, "barcodes");
+    for (guint i = 0; i < json_array_get_length (barcodes); i++)
+      {
+        JsonObject *barcode = json_array_get_object_element (barcodes, i);
+        JsonObject *meaning = json_object_get_object_member (barcode, "meaning");
+        const char *payload = json_object_get_string_member (barcode, "payload");
+
+        /* Every wristband on the page is a patient of the cache. */
+        g_assert_cmpstr (json_object_get_string_member (meaning, "kind"), ==, "wristband");
+        if (g_str_equal (payload, DEMO_PATIENT))
+          found_mrn = TRUE;
+        if (g_str_equal (payload, "8018061414100741203187"))
+          found_gsrn = TRUE;
+      }
+    g_assert_true (found_mrn);
+    g_assert_true (found_gsrn);
+  }
+
+  /* A file that is not an image: a clear error, not a crash. */
+  {
+    g_auto(Run) run = { 0 };
+
+    run_marctl (f, &run, "decode", f->config, NULL);
+    g_assert_cmpint (run.status, ==, 65);
+    g_assert_cmpstr (run.out, ==, "");
+    g_assert_cmpstr (run.err, !=, "");
+  }
+}
+
 /* Anyone who can write the configuration could point the terminal at
  * another server: refused. */
 static void
@@ -489,6 +592,7 @@ main (int   argc,
   TEST ("/marctl/import-errors", test_import_errors);
   TEST ("/marctl/config-world-writable", test_config_world_writable);
   TEST ("/marctl/library/install", test_library_install);
+  TEST ("/marctl/labels/decode-back", test_labels_decode_back);
 #undef TEST
 
   return g_test_run ();

@@ -282,7 +282,6 @@ static void
 test_restart_delivers_again (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autofree char *source = files_source ("again-%03d.png", 0, 0, 15);
   g_autofree char *looped = NULL;
   g_autoptr(MarCamera) camera = NULL;
   g_autoptr(GError) error = NULL;

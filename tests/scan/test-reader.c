@@ -6,12 +6,14 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "mar-decoder.h"
 #include "mar-decoder-protocol.h"
 #include "mar-label.h"
 #include "mar-reader.h"
+#include "mar-reader-image.h"
 #include "mar-zxing-bridge.h"
 #include "scan-test-image.h"
 
@@ -316,6 +318,145 @@ test_barcode_dmre_identifier_folded (void)
   g_assert_true (mar_barcode_is_gs1 (gs1));
 }
 
+/* zxing 1.4 aborts the process when it compares two results of one linear
+ * symbol read on several rows: a Code 128 tilted a few degrees (row and
+ * column scans both read it, and its pyramid reads it at two sizes), a
+ * DataBar (estimated line counts), the same symbol twice. These run in
+ * this process: an abort fails the whole test program. */
+static void
+test_bridge_survives_zxing_assertion_cases (void)
+{
+  const struct { MarSymbology symbology; const char *data; } cases[] = {
+    { MAR_SYMBOL_CODE128, "MRN0012345" },
+    { MAR_SYMBOL_GS1_128, "[01]00304090123459[17]271231[10]H77" },
+    { MAR_SYMBOL_GS1_DATABAR_EXPANDED, "[01]00304090123459[10]A1[17]271231" },
+    { MAR_SYMBOL_EAN13, "400638133393" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    for (int degrees = 0; degrees <= 14; degrees += 2)
+      {
+        g_autoptr(ScanTestImage) flat = symbol_image (cases[c].symbology, cases[c].data, 4);
+        g_autoptr(ScanTestImage) turned = scan_test_image_rotate (flat, degrees);
+        g_autoptr(ScanTestImage) big = scan_test_image_pad (turned, 200);
+        g_autoptr(MarBarcodes) barcodes = read_image (big, NULL);
+
+        if (mar_barcodes_get_size (barcodes) != 1)
+          g_test_message ("case %u at %d°: %u symbols", c, degrees, mar_barcodes_get_size (barcodes));
+      }
+}
+
+/* Two identical labels side by side: both are found, and zxing is never
+ * asked to compare them. */
+static void
+test_bridge_reads_two_identical_linear_symbols (void)
+{
+  g_autoptr(ScanTestImage) one = symbol_image (MAR_SYMBOL_CODE128, "RX-2026-000042", 3);
+  g_autoptr(ScanTestImage) canvas = scan_test_image_new (one->width * 2 + 40, one->height * 2 + 60, 255);
+  g_autoptr(MarBarcodes) barcodes = NULL;
+
+  scan_test_image_paste (canvas, one, 0, 0);
+  scan_test_image_paste (canvas, one, one->width + 40, one->height + 60);
+  barcodes = read_image (canvas, NULL);
+  /* One payload, reported once (the payload is what a scan means). */
+  g_assert_cmpuint (mar_barcodes_get_size (barcodes), ==, 1);
+}
+
+/* A GS1 DataMatrix in a corner of a big picture, away from the centre
+ * lines zxing 1.4 searches along. */
+static void
+test_bridge_finds_datamatrix_off_centre (void)
+{
+  g_autoptr(ScanTestImage) symbol = symbol_image (MAR_SYMBOL_GS1_DATAMATRIX, "[01]00304090123459[21]X7", 4);
+  g_autoptr(ScanTestImage) turned = scan_test_image_rotate (symbol, 30);
+  g_autoptr(ScanTestImage) canvas = scan_test_image_new_background (1280, 720, 3);
+  g_autoptr(MarBarcodes) barcodes = NULL;
+
+  scan_test_image_paste (canvas, turned, 40, 30);
+  barcodes = read_image (canvas, NULL);
+  g_assert_cmpuint (mar_barcodes_get_size (barcodes), ==, 1);
+  g_assert_true (mar_barcode_is_gs1 (mar_barcodes_get (barcodes, 0)));
+}
+
+/* A Code 128 at 45° is read only by a thorough reading (zxing reads bars
+ * along rows and columns), which also says where it is. */
+static void
+test_bridge_thorough_reads_tilted_linear (void)
+{
+  g_autoptr(ScanTestImage) flat = symbol_image (MAR_SYMBOL_CODE128, "MRN0012345", 4);
+  g_autoptr(ScanTestImage) turned = scan_test_image_rotate (flat, 45);
+  g_autoptr(MarReaderOptions) options = mar_reader_options_new ();
+  g_autoptr(MarBarcodes) quick = read_image (turned, options);
+  g_autoptr(MarBarcodes) thorough = NULL;
+  MarPosition p;
+
+  g_assert_cmpuint (mar_barcodes_get_size (quick), ==, 0);
+  mar_reader_options_set_thorough (options, TRUE);
+  thorough = read_image (turned, options);
+  g_assert_cmpuint (mar_barcodes_get_size (thorough), ==, 1);
+  g_assert_cmpstr (mar_barcode_get_text (mar_barcodes_get (thorough, 0)), ==, "MRN0012345");
+  /* Mapped back into the picture it came from. */
+  mar_barcode_get_position (mar_barcodes_get (thorough, 0), &p);
+  g_assert_cmpint (p.top_left.x, >=, 0);
+  g_assert_cmpint (p.top_left.x, <, turned->width);
+  g_assert_cmpint (p.top_left.y, >=, 0);
+  g_assert_cmpint (p.top_left.y, <, turned->height);
+}
+
+static MarLumImage *
+lum_of (const ScanTestImage *image)
+{
+  MarLumImage *lum = mar_lum_image_new (image->width, image->height);
+
+  memcpy (lum->pixels, image->pixels, (gsize) image->width * image->height);
+  return lum;
+}
+
+static void
+test_image_find_bars (void)
+{
+  g_autoptr(ScanTestImage) bars = symbol_image (MAR_SYMBOL_GS1_128, "[01]00304090123459[17]271231[10]H77", 3);
+  g_autoptr(ScanTestImage) turned = scan_test_image_rotate (bars, 30);
+  g_autoptr(ScanTestImage) dm = symbol_image (MAR_SYMBOL_GS1_DATAMATRIX, "[01]00304090123459[17]271231[10]H77", 6);
+  g_autoptr(ScanTestImage) blank = scan_test_image_new_background (640, 480, 1);
+  g_autoptr(MarLumImage) a = lum_of (turned);
+  g_autoptr(MarLumImage) b = lum_of (dm);
+  g_autoptr(MarLumImage) c = lum_of (blank);
+  double angle;
+
+  g_assert_true (mar_lum_image_find_bars (a, &angle));
+  /* Gradients run across the bars. The test image turns counter-clockwise
+   * on screen, which with y pointing down is −30°: 150°, folded into
+   * [0°, 90°) 60°. Within the ±7.5° the turned readings allow. */
+  g_assert_cmpfloat (fabs (angle - 60), <, 6);
+  g_assert_false (mar_lum_image_find_bars (b, &angle));
+  g_assert_false (mar_lum_image_find_bars (c, &angle));
+}
+
+static void
+test_image_turn_maps_back (void)
+{
+  g_autoptr(MarLumImage) image = mar_lum_image_new (200, 100);
+  g_autoptr(MarLumImage) turned = NULL;
+  MarTurn turn;
+  double x, y;
+
+  /* A dark dot at (150, 20), turned by 90°: where it lands maps back. */
+  memset (image->pixels, 255, 200 * 100);
+  image->pixels[20 * 200 + 150] = 0;
+  turned = mar_lum_image_turn (image, 90, &turn);
+  g_assert_cmpint (turned->width, ==, 100);
+  g_assert_cmpint (turned->height, ==, 200);
+  for (int ty = 0; ty < turned->height; ty++)
+    for (int tx = 0; tx < turned->width; tx++)
+      if (turned->pixels[ty * turned->width + tx] < 128)
+        {
+          mar_turn_map_point (&turn, tx, ty, &x, &y);
+          g_assert_cmpfloat (fabs (x - 150), <, 1.01);
+          g_assert_cmpfloat (fabs (y - 20), <, 1.01);
+        }
+}
+
 /* The protocol */
 
 static GBytes *
@@ -471,7 +612,6 @@ test_protocol_malformed_messages (void)
     {
       g_autofree guint8 *copy = g_memdup2 (data, size);
       MarDecoderMessageHeader header;
-      g_autoptr(GError) error = NULL;
       g_autoptr(MarBarcodes) parsed = NULL;
       g_auto(MarDecoderRequest) request = { 0, };
       int flips = g_rand_int_range (rand, 1, 4);
@@ -567,6 +707,12 @@ main (int   argc,
   g_test_add_func ("/scan/reader/bridge/blank-image-reads-nothing", test_bridge_blank_image_reads_nothing);
   g_test_add_func ("/scan/reader/bridge/backend", test_bridge_backend);
   g_test_add_func ("/scan/reader/barcode/dmre-identifier-folded", test_barcode_dmre_identifier_folded);
+  g_test_add_func ("/scan/reader/bridge/survives-zxing-assertion-cases", test_bridge_survives_zxing_assertion_cases);
+  g_test_add_func ("/scan/reader/bridge/two-identical-linear-symbols", test_bridge_reads_two_identical_linear_symbols);
+  g_test_add_func ("/scan/reader/bridge/datamatrix-off-centre", test_bridge_finds_datamatrix_off_centre);
+  g_test_add_func ("/scan/reader/bridge/thorough-reads-tilted-linear", test_bridge_thorough_reads_tilted_linear);
+  g_test_add_func ("/scan/reader/image/find-bars", test_image_find_bars);
+  g_test_add_func ("/scan/reader/image/turn-maps-back", test_image_turn_maps_back);
   g_test_add_func ("/scan/reader/protocol/frame-round-trip", test_protocol_frame_round_trip);
   g_test_add_func ("/scan/reader/protocol/barcodes-round-trip", test_protocol_barcodes_round_trip);
   g_test_add_func ("/scan/reader/protocol/error-round-trip", test_protocol_error_round_trip);

@@ -195,7 +195,6 @@ static void
 test_typing_without_ticks_keeps_order (void)
 {
   g_autoptr(MarWedge) wedge = wedge_new_default ();
-  g_autoptr(MarWedgeEvent) keyed = NULL;
   g_autoptr(GString) typed = g_string_new (NULL);
   MarWedgeEvent *event;
 
