@@ -2206,6 +2206,69 @@ mar_store_get_patient (MarStore    *self,
   return result;
 }
 
+GPtrArray *
+mar_store_list_unit_patients (MarStore    *self,
+                              const char  *unit_id,
+                              GError     **error)
+{
+  g_autoptr(GPtrArray) patients = g_ptr_array_new_with_free_func ((GDestroyNotify) mar_patient_free);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  gboolean started;
+  int rc;
+
+  g_return_val_if_fail (MAR_IS_STORE (self), NULL);
+
+  if (!store_read_begin (self, &started, error))
+    return NULL;
+
+  {
+    /* The same bed → (room →) unit walk as read_patient_location(): the
+     * encounter's location is the unit itself, a bed in it, or a bed in
+     * one of its rooms. Ordered by bed name, as beds are numbered on the
+     * ward; the patient id breaks ties so the order never changes. */
+    g_autoptr(MarStmt) stmt = store_prepare (self,
+      "SELECT p.id FROM patients p "
+      "JOIN encounters e ON e.id = ("
+      "  SELECT id FROM encounters WHERE patient_id = p.id AND status = 'in-progress' "
+      "    AND removed = 0 ORDER BY period_start DESC LIMIT 1) "
+      "LEFT JOIN locations l ON l.id = e.location_id "
+      "LEFT JOIN locations u ON u.id = l.part_of "
+      "WHERE p.removed = 0 AND p.active = 1 AND ("
+      "  ?1 IS NULL OR e.location_id = ?1 OR l.part_of = ?1 "
+      "  OR (u.physical_type = 'ro' AND u.part_of = ?1)) "
+      "ORDER BY l.name IS NULL, l.name, p.id", error);
+
+    if (stmt == NULL)
+      {
+        store_read_end (self, started);
+        return NULL;
+      }
+    bind_text (stmt, 1, unit_id);
+    while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
+      g_ptr_array_add (ids, column_dup (stmt, 0));
+    if (rc < 0)
+      {
+        store_read_end (self, started);
+        return NULL;
+      }
+  }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      MarPatient *patient = get_patient_in_snapshot (self, g_ptr_array_index (ids, i), error);
+
+      if (patient == NULL)
+        {
+          store_read_end (self, started);
+          return NULL;
+        }
+      g_ptr_array_add (patients, patient);
+    }
+
+  store_read_end (self, started);
+  return g_steal_pointer (&patients);
+}
+
 /* A wristband must name one patient: among the non-removed patients with
  * that identifier, one active patient wins; several active ones are an
  * identity problem IT must fix (never a guess). */

@@ -154,6 +154,13 @@ MarPatient     *mar_store_find_patient_by_identifier  (MarStore           *self,
 MarPatient     *mar_store_get_patient                 (MarStore           *self,
                                                        const char         *id,
                                                        GError            **error);
+/* (element-type MarPatient) the active patients whose in-progress
+ * encounter is on the unit @unit_id (the unit itself, one of its beds, or
+ * a bed in one of its rooms), by bed name; every patient with an
+ * in-progress encounter when @unit_id is NULL. The unit board. */
+GPtrArray      *mar_store_list_unit_patients          (MarStore           *self,
+                                                       const char         *unit_id,
+                                                       GError            **error);
 
 /* A catalog product by GTIN (8, 12, 13 or 14 digits; compared as GTIN-14).
  * Contained Medications (catalog = FALSE) are never found this way. */

@@ -1,0 +1,142 @@
+/* screenshot-tour.c — every screen of the bedside app, for docs/screenshots
+ *
+ * Copyright 2026 The Bedside MAR developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Drives the real application window through the demo ward (the same
+ * steps as the UI tests: scans through the wedge, actions on the pages)
+ * and takes a picture of the X screen at each step with ImageMagick's
+ * `import -window root`. tools/screenshots runs it under Xvfb for each
+ * screen size, colour scheme and language.
+ *
+ *   screenshot-tour OUTDIR SUFFIX [--dark]
+ */
+
+#define G_LOG_DOMAIN "screenshot-tour"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "../tests/app/app-test-util.h"
+#include "mar-action-page.h"
+#include "mar-board-page.h"
+#include "mar-patient-page.h"
+
+static const char *out_dir;
+static const char *suffix;
+
+static void
+shot (const char *name)
+{
+  g_autofree char *file = g_strdup_printf ("%s-%s.png", name, suffix);
+  g_autofree char *path = g_build_filename (out_dir, file, NULL);
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  /* Transitions are 150 ms; give the frame clock time to draw. */
+  app_test_wait (700);
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("import %s: %s", path, error->message);
+  g_print ("%s\n", path);
+}
+
+static void
+back_to_board (AppTest *t)
+{
+  while (mar_workspace_can_go_back (app_test_get_workspace (t)))
+    mar_workspace_go_back (app_test_get_workspace (t));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(AppTest) t = NULL;
+  MarPatientPage *patient;
+  MarActionPage *action;
+  g_autoptr(GPtrArray) bags = NULL;
+  gint64 infusion;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("BEDSIDE_MAR_LOCALEDIR") != NULL
+                                   ? g_getenv ("BEDSIDE_MAR_LOCALEDIR") : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 3)
+    {
+      g_printerr ("Usage: %s OUTDIR SUFFIX [--dark]\n", argv[0]);
+      return 64;
+    }
+  out_dir = argv[1];
+  suffix = argv[2];
+  gtk_init ();
+  adw_init ();
+  if (argc > 3 && g_str_equal (argv[3], "--dark"))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  t = app_test_new ();
+  shot ("sign-in");
+
+  app_test_sign_in (t, "N1001");
+  shot ("board");
+
+  /* Bed 4W-01: wristband, then S01 (pass), S31 (stop). */
+  app_test_scan (t, "74120318");
+  shot ("patient");
+  app_test_scan (t, "(01)00614141100101(17)301231(10)NS6021(21)S01");
+  shot ("verdict-pass");
+  app_test_scan (t, "(01)00303380048045(17)301231(10)G219870(21)S31");
+  shot ("verdict-block");
+
+  /* Bed 4W-03: S45, an allergy of low criticality (warning). */
+  app_test_scan (t, "74120529");
+  app_test_scan (t, "(01)00614141201105(17)301231(10)VA2207(21)S45");
+  shot ("verdict-warn");
+
+  /* Bed 4W-04: S55, insulin: a witness signs. */
+  app_test_scan (t, "(8018)061414100741206836");
+  app_test_scan (t, "(01)00614141302109(17)301231(10)IN0415(21)S55");
+  shot ("verdict-witness");
+
+  /* Bed 4W-01 again: start the NaCl bag; the toast offers undo. */
+  app_test_scan (t, "74120318");
+  app_test_scan (t, "(01)00614141100101(17)301231(10)NS6021(21)S01");
+  gtk_widget_activate_action (app_test_get_page (t, "verdict"), "verdict.start", NULL);
+  shot ("patient-running");
+
+  patient = MAR_PATIENT_PAGE (app_test_get_page (t, "patient"));
+  bags = app_test_list_bags (t, mar_patient_page_get_patient_id (patient));
+  infusion = ((MarInfusion *) g_ptr_array_index (bags, 0))->id;
+  g_signal_emit_by_name (patient, "bag-action", infusion, (int) MAR_INFUSION_ACTION_RATE);
+  action = MAR_ACTION_PAGE (app_test_get_page (t, "action"));
+  gtk_editable_set_text (GTK_EDITABLE (mar_action_page_get_field (action, "rate")), "90");
+  app_test_choose (mar_action_page_get_field (action, "reason"), "titration-protocol");
+  shot ("document-rate");
+  mar_workspace_go_back (app_test_get_workspace (t));
+
+  g_signal_emit_by_name (patient, "bag-action", infusion, (int) MAR_INFUSION_ACTION_REACTION);
+  app_test_choose (mar_action_page_get_field (action, "kind"), "chills");
+  app_test_choose (mar_action_page_get_field (action, "severity"), "moderate");
+  app_test_choose (mar_action_page_get_field (action, "actions"), "slowed");
+  shot ("document-reaction");
+  mar_workspace_go_back (app_test_get_workspace (t));
+
+  g_signal_emit_by_name (patient, "bag-action", infusion, (int) MAR_INFUSION_ACTION_STOP);
+  app_test_choose (mar_action_page_get_field (action, "reason"), "patient-request");
+  shot ("document-stop");
+
+  back_to_board (t);
+  gtk_widget_activate_action (app_test_get_page (t, "board"), "workspace.unable-to-scan", NULL);
+  shot ("unable-to-scan");
+
+  mar_window_lock (t->window, NULL);
+  shot ("locked");
+  return 0;
+}
