@@ -72,11 +72,11 @@ deliver_typed (MarScanInput *self,
 static void
 drain_events (MarScanInput *self)
 {
-  MarWedgeEvent *event;
+  MarWedgeEvent *next;
 
-  while ((event = mar_wedge_next_event (self->wedge)) != NULL)
+  while ((next = mar_wedge_next_event (self->wedge)) != NULL)
     {
-      g_autoptr(MarWedgeEvent) owned = event;
+      g_autoptr(MarWedgeEvent) event = next;
 
       switch (event->kind)
         {
