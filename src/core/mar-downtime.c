@@ -590,7 +590,7 @@ add_patient (Printout                *self,
 
   table = mar_report_add_table (self->report, "orders", title, _("No active IV orders"));
   mar_report_table_set_group (table, banner);
-  mar_report_table_add_column (table, "medication", _("IV order"), 3.2, MAR_REPORT_ALIGN_START);
+  mar_report_table_add_column (table, "medication", _("Medication"), 3.2, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "dose", _("Dose"), 1.2, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "route", _("Route"), 1.0, MAR_REPORT_ALIGN_START);
   mar_report_table_add_column (table, "rate", _("Rate"), 1.3, MAR_REPORT_ALIGN_START);

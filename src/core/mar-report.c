@@ -60,7 +60,7 @@ mar_report_kind_get_title (MarReportKind kind)
     case MAR_REPORT_BAGS: return _("IV bag status");
     case MAR_REPORT_REACTIONS: return _("Infusion reactions and site complications");
     case MAR_REPORT_INTAKE: return _("IV intake");
-    case MAR_REPORT_DOWNTIME: return _("Downtime MAR: IV orders and running infusions");
+    case MAR_REPORT_DOWNTIME: return _("Downtime MAR");
     case MAR_REPORT_N_KINDS:
     default: g_return_val_if_reached (NULL);
     }
