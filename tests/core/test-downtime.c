@@ -493,7 +493,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/core/downtime/patients/by-bed", test_every_patient_by_bed);
   g_test_add_func ("/core/downtime/orders/active-iv-only", test_active_iv_orders_only);
