@@ -91,21 +91,22 @@ static char *
 quantity_range_text (const MarQuantity *low,
                      const MarQuantity *high)
 {
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
   if (!low->set)
     return g_strdup ("");
-  if (high->set && !mar_quantity_values_equal (low->value, high->value))
+  if (!high->set || mar_quantity_values_equal (low->value, high->value))
+    return mar_quantity_format (low->value, low->unit);
+  to = mar_quantity_format (high->value, high->unit);
+  /* "1–2 mg", or both units when they differ ("500 mcg – 1 mg"). */
+  if (g_strcmp0 (low->unit, high->unit) == 0)
     {
-      g_autofree char *from = mar_quantity_format_value (low->value);
-      g_autofree char *to = mar_quantity_format (high->value, high->unit);
-
-      if (g_strcmp0 (low->unit, high->unit) == 0)
-        return g_strdup_printf ("%s–%s", from, to);
-      {
-        g_autofree char *from_unit = mar_quantity_format (low->value, low->unit);
-        return g_strdup_printf ("%s – %s", from_unit, to);
-      }
+      from = mar_quantity_format_value (low->value);
+      return g_strdup_printf ("%s–%s", from, to);
     }
-  return mar_quantity_format (low->value, low->unit);
+  from = mar_quantity_format (low->value, low->unit);
+  return g_strdup_printf ("%s – %s", from, to);
 }
 
 /* Orders ------------------------------------------------------------------ */
@@ -387,6 +388,7 @@ collect_due_lines (Printout                *self,
   for (guint i = 0; i < summary->doses->len; i++)
     {
       const MarDueDose *dose = g_ptr_array_index (summary->doses, i);
+      g_autofree char *high_alert = NULL;
       DueLine line = { 0 };
 
       if (dose->due_time >= self->now)
@@ -396,6 +398,8 @@ collect_due_lines (Printout                *self,
         continue;
       line.due = dose->due_time;
       line.note = dose->status == MAR_DUE_OVERDUE ? _("OVERDUE") : _("due now");
+      high_alert = order_high_alert (self, line.order);
+      line.high_alert = high_alert != NULL;
       g_array_append_val (lines, line);
     }
 
@@ -425,14 +429,6 @@ collect_due_lines (Printout                *self,
           line.high_alert = high_alert != NULL;
           g_array_append_val (lines, line);
         }
-    }
-  for (guint i = 0; i < lines->len; i++)
-    {
-      DueLine *line = &g_array_index (lines, DueLine, i);
-      g_autofree char *high_alert = line->note != NULL ? order_high_alert (self, line->order) : NULL;
-
-      if (high_alert != NULL)
-        line->high_alert = TRUE;
     }
   g_array_sort (lines, compare_due_lines);
 }
