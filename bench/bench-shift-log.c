@@ -635,6 +635,8 @@ main (int   argc,
       const char *name = mar_report_kind_to_string (k);
       char what[64];
 
+      if (k == MAR_REPORT_DOWNTIME)
+        continue;
       time_report (log, k, now, iterations, &t);
       g_snprintf (what, sizeof what, "%s: build", name);
       printf ("%-24s %10.2f %9.0f×\n", what, median_ms (t.build), median_ms (t.build) / base);

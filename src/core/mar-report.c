@@ -25,6 +25,7 @@ static const char * const kind_names[MAR_REPORT_N_KINDS] = {
   [MAR_REPORT_BAGS] = "bags",
   [MAR_REPORT_REACTIONS] = "reactions",
   [MAR_REPORT_INTAKE] = "intake",
+  [MAR_REPORT_DOWNTIME] = "downtime",
 };
 
 const char *
@@ -59,6 +60,7 @@ mar_report_kind_get_title (MarReportKind kind)
     case MAR_REPORT_BAGS: return _("IV bag status");
     case MAR_REPORT_REACTIONS: return _("Infusion reactions and site complications");
     case MAR_REPORT_INTAKE: return _("IV intake");
+    case MAR_REPORT_DOWNTIME: return _("Downtime MAR");
     case MAR_REPORT_N_KINDS:
     default: g_return_val_if_reached (NULL);
     }
@@ -102,6 +104,7 @@ table_free (gpointer data)
   g_free (table->key);
   g_free (table->title);
   g_free (table->empty_text);
+  g_free (table->group);
   g_free (table);
 }
 
@@ -195,6 +198,14 @@ mar_report_add_table (MarReport  *report,
   table->rows = g_ptr_array_new_with_free_func (row_free);
   g_ptr_array_add (report->tables, table);
   return table;
+}
+
+void
+mar_report_table_set_group (MarReportTable *table,
+                            const char     *group)
+{
+  g_free (table->group);
+  table->group = g_strdup (group);
 }
 
 void
@@ -312,6 +323,78 @@ mar_report_to_csv (const MarReport *report,
           g_string_append_printf (out, "%s%s", c > 0 ? "," : "", field);
         }
       g_string_append (out, "\r\n");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+append_csv_field (GString    *out,
+                  gboolean    first,
+                  const char *text)
+{
+  g_autofree char *field = mar_report_csv_field (text);
+
+  g_string_append_printf (out, "%s%s", first ? "" : ",", field);
+}
+
+char *
+mar_report_to_csv_all (const MarReport *report)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GPtrArray) titles = g_ptr_array_new ();
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (report != NULL, g_string_free (out, FALSE));
+
+  for (guint t = 0; t < report->tables->len; t++)
+    {
+      const MarReportTable *table = g_ptr_array_index (report->tables, t);
+
+      for (guint c = 0; c < table->columns->len; c++)
+        {
+          const MarReportColumn *column = g_ptr_array_index (table->columns, c);
+          guint index;
+
+          if (!g_ptr_array_find_with_equal_func (keys, column->key, g_str_equal, &index))
+            {
+              g_ptr_array_add (keys, column->key);
+              g_ptr_array_add (titles, column->title);
+            }
+        }
+    }
+
+  /* TRANSLATORS: CSV headings: what a table belongs to (a patient), and the table */
+  append_csv_field (out, TRUE, _("Group"));
+  append_csv_field (out, FALSE, _("Table"));
+  for (guint k = 0; k < titles->len; k++)
+    append_csv_field (out, FALSE, g_ptr_array_index (titles, k));
+  g_string_append (out, "\r\n");
+
+  for (guint t = 0; t < report->tables->len; t++)
+    {
+      const MarReportTable *table = g_ptr_array_index (report->tables, t);
+
+      for (guint r = 0; r < table->rows->len; r++)
+        {
+          const MarReportRow *row = g_ptr_array_index (table->rows, r);
+
+          append_csv_field (out, TRUE, table->group);
+          append_csv_field (out, FALSE, table->title);
+          for (guint k = 0; k < keys->len; k++)
+            {
+              const char *text = NULL;
+
+              for (guint c = 0; c < table->columns->len && text == NULL; c++)
+                {
+                  const MarReportColumn *column = g_ptr_array_index (table->columns, c);
+
+                  if (g_str_equal (column->key, g_ptr_array_index (keys, k)))
+                    text = row->values[c] != NULL ? row->values[c] : row->texts[c];
+                }
+              append_csv_field (out, FALSE, text);
+            }
+          g_string_append (out, "\r\n");
+        }
     }
   return g_string_free (out, FALSE);
 }
@@ -566,6 +649,11 @@ mar_report_to_json (const MarReport *report)
       json_builder_add_string_value (b, table->key);
       json_builder_set_member_name (b, "title");
       json_builder_add_string_value (b, table->title);
+      if (table->group != NULL)
+        {
+          json_builder_set_member_name (b, "group");
+          json_builder_add_string_value (b, table->group);
+        }
       json_builder_set_member_name (b, "rows");
       json_builder_begin_array (b);
       for (guint r = 0; r < table->rows->len; r++)

@@ -41,6 +41,7 @@ typedef enum
   MAR_REPORT_BAGS,             /* IV bag status: running, paused, stopped, completed, volume */
   MAR_REPORT_REACTIONS,        /* infusion reactions and site complications */
   MAR_REPORT_INTAKE,           /* IV intake per patient */
+  MAR_REPORT_DOWNTIME,         /* the paper MAR for downtime: not a shift report (mar-downtime.h) */
   MAR_REPORT_N_KINDS,
 } MarReportKind;
 
@@ -77,6 +78,8 @@ typedef struct
   char       *key;
   char       *title;
   char       *empty_text;  /* shown when there are no rows ("No missed medications") */
+  char       *group;       /* nullable: what the table belongs to, for people (the downtime
+                            * printout's patient); mar_report_to_csv_all() names it */
   GPtrArray  *columns;     /* (element-type MarReportColumn) */
   GPtrArray  *rows;        /* (element-type MarReportRow) */
 } MarReportTable;
@@ -130,6 +133,9 @@ MarReportTable  *mar_report_add_table         (MarReport           *report,
                                                const char          *key,
                                                const char          *title,
                                                const char          *empty_text);
+/* Tables of one group (one patient) follow each other. */
+void             mar_report_table_set_group   (MarReportTable      *table,
+                                               const char          *group);
 void             mar_report_table_add_column  (MarReportTable      *table,
                                                const char          *key,
                                                const char          *title,
@@ -149,11 +155,16 @@ void             mar_report_row_set           (MarReportTable      *table,
  * (transfer full) */
 char            *mar_report_to_csv            (const MarReport     *report,
                                                guint                index);
+/* Every table in one RFC 4180 CSV (the downtime printout, whose tables
+ * are per patient): a "Group" and a "Table" column, then the union of the
+ * tables' columns by key, in order of first appearance; cells of another
+ * table's columns are empty. (transfer full) */
+char            *mar_report_to_csv_all        (const MarReport     *report);
 /* The report as plain text with aligned columns, for a terminal. */
 char            *mar_report_to_text           (const MarReport     *report);
 /* {"report", "title", "unit": {id, name}, "shift": {name, date, label,
  * start, end}, "printed_at", "sign_off", "summary": {key: value},
- * "tables": [{key, title, "rows": [{column key: value or text}]}]}. */
+ * "tables": [{key, title, ["group",] "rows": [{column key: value or text}]}]}. */
 JsonNode        *mar_report_to_json           (const MarReport     *report);
 
 /* A field as it goes into CSV: formula-safe and quoted where RFC 4180

@@ -829,7 +829,8 @@ mar_shift_log_build_report (MarShiftLog   *self,
   MarReport *report;
 
   g_return_val_if_fail (MAR_IS_SHIFT_LOG (self), NULL);
-  g_return_val_if_fail (kind < MAR_REPORT_N_KINDS, NULL);
+  /* The downtime printout is no shift report: mar_downtime_report_build(). */
+  g_return_val_if_fail (kind < MAR_REPORT_N_KINDS && kind != MAR_REPORT_DOWNTIME, NULL);
 
   report = report_new (self, kind, printed_at);
   switch (kind)
@@ -841,6 +842,7 @@ mar_shift_log_build_report (MarShiftLog   *self,
     case MAR_REPORT_BAGS: build_bags (self, report); break;
     case MAR_REPORT_REACTIONS: build_reactions (self, report); break;
     case MAR_REPORT_INTAKE: build_intake (self, report); break;
+    case MAR_REPORT_DOWNTIME:
     case MAR_REPORT_N_KINDS:
     default: g_assert_not_reached ();
     }

@@ -1,4 +1,4 @@
-/* marctl-shiftlog.c — marctl shiftlog [sign-off | note], marctl report
+/* marctl-shiftlog.c — marctl shiftlog [sign-off | note], marctl report [downtime]
  *
  * Copyright 2026 The Bedside MAR developers
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "marctl.h"
+#include "mar-downtime.h"
 #include "mar-report-render.h"
 #include "mar-shift-log.h"
 #include "mar-time.h"
@@ -225,8 +226,10 @@ print_report (MarctlContext      *ctx,
     }
   else if (g_str_equal (format, "csv") || g_str_equal (format, "text"))
     {
-      g_autofree char *text = g_str_equal (format, "csv") ? mar_report_to_csv (report, 0)
-                                                          : mar_report_to_text (report);
+      /* The downtime printout has a table per patient: one CSV of all. */
+      g_autofree char *text = !g_str_equal (format, "csv") ? mar_report_to_text (report)
+                              : report->kind == MAR_REPORT_DOWNTIME ? mar_report_to_csv_all (report)
+                              : mar_report_to_csv (report, 0);
 
       if (!write_output (o->output, text, strlen (text), &error))
         {
@@ -420,12 +423,100 @@ marctl_shiftlog_run (MarctlContext *ctx,
   return run_view (ctx, argc, argv);
 }
 
+static int
+downtime_error_status (const GError *error)
+{
+  if (error->domain == MAR_DOWNTIME_ERROR)
+    return MARCTL_EXIT_USAGE;
+  return error_status (error);
+}
+
+/* marctl report downtime: the paper MAR for when the terminal is down
+ * (issue 8, part 3; mar-downtime.h). Not a shift report: it is as of now
+ * (or --at) and looks --hours ahead. */
+static int
+run_downtime (MarctlContext *ctx,
+              int            argc,
+              char         **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new ("");
+  g_auto(ShiftOptions) o = { 0 };
+  g_auto(MarctlSession) session = { 0 };
+  g_autoptr(MarReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *configured = NULL;
+  g_autofree char *unit_id = NULL;
+  MarctlActOptions act = { 0 };
+  const char *unit;
+  int hours = MAR_DOWNTIME_DEFAULT_HOURS;
+  int status;
+  GOptionEntry entries[] = {
+    { "unit", 0, 0, G_OPTION_ARG_STRING, &o.unit, N_("The unit: its Location id or name. Default: [unit] location"), "UNIT" },
+    { "hours", 0, 0, G_OPTION_ARG_INT, &hours, N_("List the doses due in the next N hours (default 12, at most 72)"), "N" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &o.at, N_("Print as of this time (ISO 8601). Default: now"), "TIME" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print one JSON object"), NULL },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("text (default), csv, pdf or json"), "FORMAT" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Write to FILE (- for standard output); pdf needs it"), "FILE" },
+    { "paper", 0, 0, G_OPTION_ARG_STRING, &o.paper, N_("PDF paper, landscape: a4 (default) or letter"), "PAPER" },
+    { NULL }
+  };
+
+  if (!parse (context, entries, _("The downtime printout: every patient's allergies, active IV orders, doses due "
+                                  "with boxes to chart by hand, and the bags hanging now"),
+              &argc, &argv))
+    return MARCTL_EXIT_USAGE;
+  if (argc != 1 || hours < 1 || hours > MAR_DOWNTIME_MAX_HOURS)
+    {
+      marctl_print_error (_("usage: marctl report downtime [--unit U] [--hours 1-72] "
+                            "[--format text|csv|pdf|json] [-o FILE]"));
+      return MARCTL_EXIT_USAGE;
+    }
+  configured = o.unit == NULL ? mar_config_dup_string (ctx->config, "unit", "location") : NULL;
+  unit = o.unit != NULL ? o.unit : configured;
+  if (unit == NULL)
+    {
+      marctl_print_error (_("which unit? give --unit UNIT (its Location id or name)"));
+      return MARCTL_EXIT_USAGE;
+    }
+  act.at = o.at;
+  status = marctl_session_open (ctx, &session, &act, FALSE);
+  if (status != MARCTL_EXIT_OK)
+    return status;
+  if (!mar_shift_log_resolve_unit (session.store, unit, &unit_id, NULL, &error))
+    return fail (error);
+  report = mar_downtime_report_build (session.verifier, session.record, unit_id, session.at, (guint) hours, &error);
+  if (report == NULL)
+    {
+      marctl_print_error ("%s", error->message);
+      return downtime_error_status (error);
+    }
+  if ((o.json && o.format == NULL) || g_strcmp0 (o.format, "json") == 0)
+    {
+      g_autoptr(JsonNode) node = mar_report_to_json (report);
+
+      if (o.output != NULL && !g_str_equal (o.output, "-"))
+        {
+          g_autofree char *text = json_to_string (node, TRUE);
+
+          if (!write_output (o.output, text, strlen (text), &error))
+            {
+              marctl_print_error ("%s", error->message);
+              return MARCTL_EXIT_CANTCREAT;
+            }
+          return MARCTL_EXIT_OK;
+        }
+      marctl_print_json (node);
+      return MARCTL_EXIT_OK;
+    }
+  return print_report (ctx, NULL, &o, report);
+}
+
 int
 marctl_report_run (MarctlContext *ctx,
                    int            argc,
                    char         **argv)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new ("missed|variance|unable-to-scan|bags|reactions|intake");
+  g_autoptr(GOptionContext) context = g_option_context_new ("missed|variance|unable-to-scan|bags|reactions|intake|downtime");
   g_auto(ShiftOptions) o = { 0 };
   g_auto(Review) r = { 0 };
   g_autoptr(MarReport) report = NULL;
@@ -433,14 +524,18 @@ marctl_report_run (MarctlContext *ctx,
   int status;
   GOptionEntry entries[] = { SHIFT_ENTRIES (o), OUTPUT_ENTRIES (o), { NULL } };
 
+  if (argc >= 2 && g_str_equal (argv[1], "downtime"))
+    return run_downtime (ctx, argc - 1, argv + 1);
   if (!parse (context, entries, _("A report of one shift: missed medications, medication variance, "
                                   "unable-to-scan rate, IV bag status, reactions, IV intake"),
               &argc, &argv))
     return MARCTL_EXIT_USAGE;
-  if (argc != 2 || !mar_report_kind_from_string (argv[1], &kind) || kind == MAR_REPORT_SHIFT_LOG)
+  if (argc != 2 || !mar_report_kind_from_string (argv[1], &kind) || kind == MAR_REPORT_SHIFT_LOG ||
+      kind == MAR_REPORT_DOWNTIME)
     {
       marctl_print_error (_("usage: marctl report missed|variance|unable-to-scan|bags|reactions|intake "
-                            "--unit U [--date D --shift S] [--format text|csv|pdf] [-o FILE]"));
+                            "--unit U [--date D --shift S] [--format text|csv|pdf] [-o FILE]; "
+                            "marctl report downtime [--hours N] …"));
       return MARCTL_EXIT_USAGE;
     }
   status = review_open (ctx, &r, &o, FALSE);

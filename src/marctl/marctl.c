@@ -34,7 +34,7 @@ static const MarctlCommand commands[] = {
   { "status", N_("Show the last sync, the outbox and what the server refused"), marctl_status_run },
   { "outbox", N_("Show or retry the records queued for the server"), marctl_outbox_run },
   { "shiftlog", N_("The shift log of a unit; review notes and sign-off"), marctl_shiftlog_run },
-  { "report", N_("Shift reports: missed, variance, unable-to-scan, bags, reactions, intake"), marctl_report_run },
+  { "report", N_("Shift reports: missed, variance, unable-to-scan, bags, reactions, intake; the downtime printout"), marctl_report_run },
 };
 
 void

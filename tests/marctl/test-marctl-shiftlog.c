@@ -337,6 +337,96 @@ test_note (MtFixture     *f,
                    "Beatrice Nakamura-Olsen");
 }
 
+/* marctl report downtime (docs/shift-log.md, Downtime printout): as of
+ * --at, --hours ahead, in every format; no patient data on stderr. */
+static void
+test_downtime (MtFixture     *f,
+               gconstpointer  data)
+{
+  g_auto(MtRun) run = { 0 };
+  g_autoptr(JsonObject) report = NULL;
+  g_autofree char *path = g_build_filename (f->folder, "downtime.pdf", NULL);
+  g_autofree char *text = NULL;
+  JsonArray *tables;
+  JsonObject *bags = NULL;
+  guint n_orders = 0;
+
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--at", "2026-01-15T10:30", "--json", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  report = mt_object (&run);
+  g_assert_cmpstr (json_object_get_string_member (report, "report"), ==, "downtime");
+  g_assert_cmpstr (json_object_get_string_member (report, "printed_at"), ==, "2026-01-15T10:30:00-05:00");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (report, "shift"), "end"), ==,
+                   "2026-01-15T22:30:00-05:00");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (report, "sign_off"), "Last synced "));
+  tables = json_object_get_array_member (report, "tables");
+  g_assert_cmpuint (json_array_get_length (tables), ==, 36);
+  for (guint t = 0; t < json_array_get_length (tables); t++)
+    {
+      JsonObject *table = json_array_get_object_element (tables, t);
+
+      if (g_str_equal (json_object_get_string_member (table, "key"), "orders"))
+        n_orders += json_array_get_length (json_object_get_array_member (table, "rows"));
+      if (bags == NULL && g_str_equal (json_object_get_string_member (table, "key"), "bags"))
+        bags = table;
+    }
+  g_assert_cmpuint (n_orders, ==, 29);
+  /* Bed 4W-01: the bag this terminal started at 10:00, 75 mL/h. */
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (bags, "group"), "Bed 4W-01 — "));
+  {
+    JsonObject *bag = json_array_get_object_element (json_object_get_array_member (bags, "rows"), 0);
+
+    g_assert_cmpstr (json_object_get_string_member (bag, "state"), ==, "infusing");
+    g_assert_cmpstr (json_object_get_string_member (bag, "rate"), ==, "75");
+    g_assert_cmpstr (json_object_get_string_member (bag, "volume"), ==, "38");
+    g_assert_cmpstr (json_object_get_string_member (bag, "charted"), ==, "local");
+  }
+
+  /* --format json is the same as --json. */
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--at", "2026-01-15T10:30", "--format", "json",
+          NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "{"));
+
+  /* Text with --hours: the doses until 14:30 only. */
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--at", "2026-01-15T10:30", "--hours", "4", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "Downtime MAR — 4 West — Medical/Surgical\n"));
+  g_assert_nonnull (strstr (run.out, "doses due until Thu 2026-01-15 14:30 (4 h)"));
+  g_assert_nonnull (strstr (run.out, "ALLERGIES (HIGH RISK): Penicillins"));
+  g_assert_null (strstr (run.out, "21:45"));
+
+  /* CSV: one file of every table. */
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--at", "2026-01-15T10:30", "--format", "csv", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "Group,Table,Medication,"));
+
+  /* PDF, Letter. */
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--at", "2026-01-15T10:30", "--format", "pdf",
+          "-o", path, "--paper", "letter", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  text = pdf_text (path);
+  g_assert_nonnull (strstr (text, "Downtime MAR"));
+  g_assert_nonnull (strstr (text, "Last synced "));
+  g_assert_nonnull (strstr (text, "HELD: do not give"));
+  g_assert_nonnull (strstr (text, "Page 1 of"));
+
+  /* Usage: hours out of range, a stray argument, a PDF without a file,
+   * an unknown unit. */
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--hours", "0", NULL);
+  g_assert_cmpint (run.status, ==, 64);
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--hours", "73", NULL);
+  g_assert_cmpint (run.status, ==, 64);
+  mt_run (f, &run, NULL, "report", "downtime", "now", "--unit", "loc-4w", NULL);
+  g_assert_cmpint (run.status, ==, 64);
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "loc-4w", "--format", "pdf", NULL);
+  g_assert_cmpint (run.status, ==, 64);
+  mt_run (f, &run, NULL, "report", "downtime", "--unit", "9 North", NULL);
+  g_assert_cmpint (run.status, ==, 66);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -349,5 +439,6 @@ main (int   argc,
   g_test_add ("/marctl/shiftlog/reports", MtFixture, NULL, set_up, test_reports, tear_down);
   g_test_add ("/marctl/shiftlog/sign-off", MtFixture, NULL, set_up, test_sign_off, tear_down);
   g_test_add ("/marctl/shiftlog/note", MtFixture, NULL, set_up, test_note, tear_down);
+  g_test_add ("/marctl/report/downtime", MtFixture, NULL, set_up, test_downtime, tear_down);
   return g_test_run ();
 }
