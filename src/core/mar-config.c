@@ -663,6 +663,6 @@ mar_config_save_changes (const char            *path,
       close (dir_fd);
     }
 
-  g_message ("Configuration saved (%" G_GSIZE_FORMAT " changes)", n_changes);
+  g_info ("Configuration saved (%" G_GSIZE_FORMAT " changes)", n_changes);
   return TRUE;
 }

@@ -925,6 +925,6 @@ mar_diagnostics_backup (MarStore    *store,
        !mar_store_set_setting (store, MAR_DIAGNOSTICS_SETTING_LAST_BACKUP_PATH, target, &local_error)))
     g_warning ("The backup was made but its time could not be noted: %s", local_error->message);
 
-  g_message ("Database backed up (%" G_GINT64_FORMAT " bytes)", file_size (target));
+  g_info ("Database backed up (%" G_GINT64_FORMAT " bytes)", file_size (target));
   return TRUE;
 }
