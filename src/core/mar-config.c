@@ -452,16 +452,23 @@ check_range (const char  *group,
              const char  *value,
              gint64       min,
              gint64       max,
-             const char  *unit,
+             gboolean     seconds,
              GError     **error)
 {
+  g_autofree char *min_text = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+  g_autofree char *max_text = g_strdup_printf ("%" G_GINT64_FORMAT, max);
   gint64 parsed;
 
   if (!g_ascii_string_to_signed (value, 10, min, max, &parsed, NULL))
     {
-      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
-                   _("[%s] %s must be a whole number from %" G_GINT64_FORMAT " to %"
-                     G_GINT64_FORMAT "%s"), group, key, min, max, unit);
+      if (seconds)
+        g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                     _("[%s] %s must be a whole number of seconds from %s to %s"),
+                     group, key, min_text, max_text);
+      else
+        g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                     _("[%s] %s must be a whole number from %s to %s"),
+                     group, key, min_text, max_text);
       return FALSE;
     }
   return TRUE;
@@ -499,17 +506,17 @@ mar_config_check_value (const char  *group,
       if (g_str_equal (key, "pin"))
         return check_pin (value, error);
       if (g_str_equal (key, "timeout") || g_str_equal (key, "connect-timeout"))
-        return check_range (group, key, value, 1, 600, _(" seconds"), error);
+        return check_range (group, key, value, 1, 600, TRUE, error);
     }
   else if (g_str_equal (group, "sync"))
     {
       /* The bounds mar_sync_settings_load() accepts (mar-sync.h). */
       if (g_str_equal (key, "interval"))
-        return check_range (group, key, value, 10, 86400, _(" seconds"), error);
+        return check_range (group, key, value, 10, 86400, TRUE, error);
       if (g_str_equal (key, "stale-after"))
-        return check_range (group, key, value, 60, 86400, _(" seconds"), error);
+        return check_range (group, key, value, 60, 86400, TRUE, error);
       if (g_str_equal (key, "page-size"))
-        return check_range (group, key, value, 10, 1000, "", error);
+        return check_range (group, key, value, 10, 1000, FALSE, error);
     }
   else if (g_str_equal (group, "unit"))
     {
