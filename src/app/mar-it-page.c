@@ -41,9 +41,11 @@ struct _MarItPage
   GtkLabel     *error_labels[N_FIELDS];  /* beside each field */
   GtkFileChooserNative *chooser;
   guint         busy;              /* running jobs */
+  gboolean      disposed;          /* a job that ends later must not touch the widgets */
   guint         pulse_id;
 
   /* Template */
+  GtkScrolledWindow   *scroller;
   AdwPreferencesGroup *settings_group;
   GtkLabel            *save_label;
   GtkButton           *save_button;
@@ -77,6 +79,7 @@ struct _MarItPage
   GtkButton           *backup_button;
   AdwActionRow        *db_size_row;
   AdwActionRow        *db_integrity_row;
+  GtkImage            *integrity_icon;
   AdwActionRow        *db_backup_row;
   AdwActionRow        *db_counts_row;
 };
@@ -223,7 +226,6 @@ save_clicked_cb (MarItPage *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = mar_config_dup_save_path (mar_terminal_get_config (self->terminal));
-  g_autofree char *saved = NULL;
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
   MarConfigChange changes[N_FIELDS];
 
@@ -258,8 +260,7 @@ save_clicked_cb (MarItPage *self)
       mar_config_set_string (mar_terminal_get_config (self->terminal), fields[i].group,
                              fields[i].key, *value != '\0' ? value : NULL);
     }
-  saved = g_strdup_printf (_("Saved to %s"), path);
-  gtk_label_set_label (self->save_label, saved);
+  gtk_label_set_label (self->save_label, _("Saved."));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -298,16 +299,17 @@ show_connection_test (MarItPage               *self,
                       const MarConnectionTest *test)
 {
   gboolean ok = mar_connection_test_is_ok (test);
-  GtkWidget *row = GTK_WIDGET (self->connection_row);
+  GtkWidget *icon = GTK_WIDGET (self->connection_icon);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->connection_row),
                                  mar_connection_outcome_to_title (test->outcome));
   set_subtitle (self->connection_row, test->message);
   gtk_image_set_from_icon_name (self->connection_icon,
                                 ok ? "mar-pass-symbolic" : "mar-warning-symbolic");
-  gtk_widget_remove_css_class (row, "success");
-  gtk_widget_remove_css_class (row, "error");
-  gtk_widget_add_css_class (row, test->outcome == MAR_CONNECTION_OK ? "success" : "error");
+  /* The colour on the icon only: a coloured subtitle would be too pale to read. */
+  gtk_widget_remove_css_class (icon, "success");
+  gtk_widget_remove_css_class (icon, "error");
+  gtk_widget_add_css_class (icon, test->outcome == MAR_CONNECTION_OK ? "success" : "error");
 
   gtk_widget_set_visible (GTK_WIDGET (self->skew_row), test->clock_skew_known);
   if (test->clock_skew_known)
@@ -356,6 +358,8 @@ test_connection_done (GObject      *source,
   g_autoptr(MarConnectionTest) test = g_task_propagate_pointer (G_TASK (result), NULL);
 
   job_finished (self);
+  if (self->disposed)
+    return;
   gtk_spinner_stop (self->test_spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
   if (test != NULL && test->outcome != MAR_CONNECTION_CANCELLED)
@@ -417,8 +421,12 @@ static gboolean
 show_progress_idle (gpointer data)
 {
   SyncProgress *progress = data;
-  g_autofree char *text = g_strdup_printf (_("Stored a page of %s (%u entries)"),
-                                           progress->resource_type, progress->entries);
+  g_autofree char *text = NULL;
+
+  if (progress->page->disposed)
+    return G_SOURCE_REMOVE;
+  text = g_strdup_printf (_("Stored a page of %s (%u entries)"), progress->resource_type,
+                          progress->entries);
 
   set_subtitle (progress->page->sync_progress_row, text);
   gtk_progress_bar_pulse (progress->page->sync_progress);
@@ -507,6 +515,8 @@ sync_done (GObject      *source,
 
   job_finished (self);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
+  if (self->disposed)
+    return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->sync_button), TRUE);
   gtk_progress_bar_set_fraction (self->sync_progress, report != NULL ? 1.0 : 0.0);
 
@@ -772,6 +782,8 @@ database_done (GObject      *source,
   g_autoptr(MarDatabaseHealth) health = g_task_propagate_pointer (G_TASK (result), &error);
 
   job_finished (self);
+  if (self->disposed)
+    return;
   gtk_spinner_stop (self->database_spinner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->check_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->backup_button), TRUE);
@@ -782,10 +794,8 @@ database_done (GObject      *source,
                                                error->message);
 
       set_subtitle (backup ? self->db_backup_row : self->db_integrity_row, text);
-      gtk_widget_add_css_class (GTK_WIDGET (backup ? self->db_backup_row : self->db_integrity_row), "error");
       return;
     }
-  gtk_widget_remove_css_class (GTK_WIDGET (self->db_backup_row), "error");
   if (!backup)
     {
       g_autofree char *text = health->integrity_ok
@@ -794,10 +804,13 @@ database_done (GObject      *source,
                            health->integrity_result);
 
       set_subtitle (self->db_integrity_row, text);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->db_integrity_row), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->db_integrity_row), "success");
-      gtk_widget_add_css_class (GTK_WIDGET (self->db_integrity_row),
+      gtk_image_set_from_icon_name (self->integrity_icon,
+                                    health->integrity_ok ? "mar-pass-symbolic" : "mar-warning-symbolic");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->integrity_icon), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->integrity_icon), "success");
+      gtk_widget_add_css_class (GTK_WIDGET (self->integrity_icon),
                                 health->integrity_ok ? "success" : "error");
+      gtk_widget_set_visible (GTK_WIDGET (self->integrity_icon), TRUE);
     }
   refresh_database (self);
 }
@@ -903,12 +916,13 @@ mar_it_page_dispose (GObject *object)
 {
   MarItPage *self = MAR_IT_PAGE (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_IT_PAGE);
+  /* AdwBin unparents its child (the template's scroller) itself. */
   G_OBJECT_CLASS (mar_it_page_parent_class)->dispose (object);
 }
 
@@ -933,6 +947,7 @@ mar_it_page_class_init (MarItPageClass *klass)
   object_class->finalize = mar_it_page_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/bedsidemar/BedsideMar/ui/mar-it-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, MarItPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, settings_group);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, save_label);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, save_button);
@@ -966,6 +981,7 @@ mar_it_page_class_init (MarItPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, MarItPage, backup_button);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, db_size_row);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, db_integrity_row);
+  gtk_widget_class_bind_template_child (widget_class, MarItPage, integrity_icon);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, db_backup_row);
   gtk_widget_class_bind_template_child (widget_class, MarItPage, db_counts_row);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
@@ -989,10 +1005,9 @@ mar_it_page_init (MarItPage *self)
 
       /* The problem beside its field (the row also turns red). */
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
       gtk_label_set_xalign (GTK_LABEL (label), 1.0);
       gtk_widget_add_css_class (label, "error");
-      gtk_widget_add_css_class (label, "caption");
       gtk_widget_set_visible (label, FALSE);
       adw_entry_row_add_suffix (field_row (self, i), label);
       self->error_labels[i] = GTK_LABEL (label);
