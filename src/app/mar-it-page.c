@@ -16,6 +16,7 @@
 #include "mar-format.h"
 #include "mar-sync.h"
 #include "mar-time.h"
+#include "mar-window.h"
 
 /* The rows of the settings form (the fields table below). */
 #define N_FIELDS 11
@@ -537,6 +538,9 @@ sync_done (GObject      *source,
   refresh_sync_state (self);
   refresh_outbox (self);
   refresh_database (self);
+  /* The header's "Synced … · N to send" follows at once. */
+  if (MAR_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+    mar_window_update_sync_status (MAR_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
 }
 
 static void
@@ -609,6 +613,8 @@ retry_clicked_cb (GtkButton *button,
   if (!mar_outbox_retry (mar_terminal_get_store (self->terminal), seq, &count, &error))
     g_warning ("Cannot put an outbox entry back in the queue: %s", error->message);
   refresh_outbox (self);
+  if (MAR_IS_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))))
+    mar_window_update_sync_status (MAR_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
 }
 
 static void

@@ -76,7 +76,8 @@ drain_events (MarScanInput *self)
 
   while ((event = mar_wedge_next_event (self->wedge)) != NULL)
     {
-      g_autoptr(MarWedgeEvent) owned = event;
+      /* Freed at the end of each turn of the loop. */
+      G_GNUC_UNUSED g_autoptr(MarWedgeEvent) owned = event;
 
       switch (event->kind)
         {

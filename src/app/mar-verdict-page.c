@@ -657,7 +657,7 @@ mar_verdict_page_start (MarVerdictPage *self)
   context.now = mar_terminal_get_now (self->terminal);
   context.nurse = self->nurse;
   context.witness = self->witness_box != NULL ? mar_witness_box_get_signature (self->witness_box) : NULL;
-  context.overrides = (const MarOverride *) overrides->data;
+  context.overrides = &g_array_index (overrides, MarOverride, 0);
   context.n_overrides = overrides->len;
 
   request.patient_scan = mar_verification_get_patient_scan (self->verification);

@@ -245,7 +245,6 @@ test_backup_disk_full_keeps_old_backup (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *backups = g_build_filename (f->folder, "backups", NULL);
   g_autofree char *target = g_build_filename (backups, "backup.db", NULL);
-  g_autofree char *old = NULL;
   g_autoptr(GBytes) old_bytes = NULL;
   g_autoptr(GBytes) after = NULL;
   struct rlimit saved, limited;

@@ -95,7 +95,10 @@ test_clock_skew (Fixture       *f,
 {
   g_autoptr(JsonNode) reply = test_server_admin (f->server, "POST", "clock",
                                                  "{\"offsetSeconds\":-900}");
-  g_autoptr(MarConnectionTest) test = run_test (f, NULL, NULL);
+  g_autoptr(MarConnectionTest) test = NULL;
+
+  g_assert_nonnull (reply);
+  test = run_test (f, NULL, NULL);
 
   g_assert_cmpint (test->outcome, ==, MAR_CONNECTION_OK);
   g_assert_true (test->clock_skew_known);
