@@ -523,7 +523,7 @@ sync_done (GObject      *source,
 
   if (report != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Done: %u pages read, %u records pushed, %u refused, %u waiting"),
+      g_autofree char *text = g_strdup_printf (_("Done. Pages read: %u; records sent: %u, refused: %u, waiting: %u"),
                                                report->pages, report->pushed, report->push_parked,
                                                report->push_pending);
 

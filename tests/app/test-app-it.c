@@ -90,6 +90,35 @@ click_and_wait (MarItPage  *page,
   g_assert_true (app_test_wait_for (page_idle, page, 60000));
 }
 
+/* Rows added at run time (the refused outbox records) by widget name. */
+static void
+find_named (GtkWidget  *widget,
+            const char *name,
+            GPtrArray  *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_strcmp0 (gtk_widget_get_name (child), name) == 0)
+        g_ptr_array_add (found, child);
+      find_named (child, name, found);
+    }
+}
+
+static GtkWidget *
+find_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = GTK_IS_BUTTON (child) ? child : find_button (child);
+
+      if (button != NULL)
+        return button;
+    }
+  return NULL;
+}
+
 static TestServer *
 start_server (const char *certificate)
 {
@@ -169,10 +198,41 @@ test_connection_success_and_sync (void)
   g_assert_nonnull (strstr (row_subtitle (page, "fhir_row"), "FHIR 4.0.1"));
   g_assert_nonnull (strstr (row_subtitle (page, "capability_row"), "Every resource"));
 
-  /* Sync now, in a thread, with progress. */
+  /* Sync now, in a thread, with progress; the server refuses one record
+   * with an OperationOutcome (a 422 as a validating server answers). The
+   * demo ward's outbox holds the audit anchors of its sign-ins. */
+  test_server_fault (server, "{\"kind\":\"status\",\"status\":422,\"method\":\"PUT\","
+                             "\"path\":\"AuditEvent\",\"text\":"
+                             "\"AuditEvent.agent[0].who: unknown Practitioner\"}");
   click_and_wait (page, "sync_button");
   g_test_message ("%s", row_subtitle (page, "sync_progress_row"));
-  g_assert_true (g_str_has_prefix (row_subtitle (page, "sync_progress_row"), "Done:"));
+  g_assert_true (g_str_has_prefix (row_subtitle (page, "sync_progress_row"), "Done."));
+  g_assert_nonnull (strstr (row_subtitle (page, "sync_progress_row"), "refused: 1,"));
+
+  /* The refused record, with the server's words, and Retry. */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+    GtkWidget *retry;
+
+    find_named (GTK_WIDGET (page), "outbox-failed-row", rows);
+    g_assert_cmpuint (rows->len, ==, 1);
+    g_test_message ("%s", adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (g_ptr_array_index (rows, 0)),
+                              "unknown Practitioner"));
+    g_assert_nonnull (strstr (row_subtitle (page, "outbox_counts_row"), "1 refused"));
+    retry = find_button (g_ptr_array_index (rows, 0));
+    g_assert_nonnull (retry);
+    g_signal_emit_by_name (retry, "clicked");
+    g_ptr_array_set_size (rows, 0);
+    find_named (GTK_WIDGET (page), "outbox-failed-row", rows);
+    g_assert_cmpuint (rows->len, ==, 0);
+    g_assert_nonnull (strstr (row_subtitle (page, "outbox_counts_row"), "0 refused"));
+
+    /* Back in the queue: the next sync sends it. */
+    click_and_wait (page, "sync_button");
+    g_test_message ("%s", row_subtitle (page, "sync_progress_row"));
+    g_assert_nonnull (strstr (row_subtitle (page, "sync_progress_row"), "refused: 0, waiting: 0"));
+  }
 }
 
 static void
