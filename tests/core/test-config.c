@@ -213,6 +213,18 @@ test_save_new_file_and_unwritable (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (file_mode (nested), ==, 0644);
 
+  /* Under a regular file (ENOTDIR, whoever runs it). */
+  {
+    g_autofree char *plain = g_build_filename (f->folder, "plain-file", NULL);
+    g_autofree char *under_file = g_build_filename (plain, "bedside-mar.conf", NULL);
+
+    g_assert_true (g_file_set_contents (plain, "not a folder", -1, NULL));
+    g_assert_false (mar_config_save_changes (under_file, changes, G_N_ELEMENTS (changes), &error));
+    g_assert_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_WRITE);
+    g_clear_error (&error);
+  }
+
+  /* A folder without write permission (root writes anywhere). */
   if (geteuid () == 0)
     return;
   g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);

@@ -212,25 +212,35 @@ test_backup_unwritable_target (Fixture       *f,
   g_autofree char *locked = g_build_filename (f->folder, "locked", NULL);
   g_autofree char *target = g_build_filename (locked, "backup.db", NULL);
   g_autofree char *missing = g_build_filename (f->folder, "no-such-folder", "backup.db", NULL);
+  g_autofree char *plain = g_build_filename (f->folder, "plain-file", NULL);
+  g_autofree char *under_file = g_build_filename (plain, "backup.db", NULL);
 
-  if (geteuid () == 0)
+  /* A folder without write permission (root writes anywhere: then the
+   * other cases below stand for it). */
+  if (geteuid () != 0)
     {
-      g_test_skip ("root writes into any folder");
-      return;
+      g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
+      g_assert_false (mar_diagnostics_backup (f->store, target, NULL, &error));
+      g_assert_error (error, MAR_DIAGNOSTICS_ERROR, MAR_DIAGNOSTICS_ERROR_WRITE);
+      g_test_message ("%s", error->message);
+      g_clear_error (&error);
+      g_assert_cmpuint (count_files (locked), ==, 0);
+      g_chmod (locked, 0700);
     }
 
-  g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
-  g_assert_false (mar_diagnostics_backup (f->store, target, NULL, &error));
-  g_assert_error (error, MAR_DIAGNOSTICS_ERROR, MAR_DIAGNOSTICS_ERROR_WRITE);
-  g_test_message ("%s", error->message);
-  g_clear_error (&error);
-  g_assert_cmpuint (count_files (locked), ==, 0);
-  g_chmod (locked, 0700);
-
+  /* No such folder. */
   g_assert_false (mar_diagnostics_backup (f->store, missing, NULL, &error));
   g_assert_error (error, MAR_DIAGNOSTICS_ERROR, MAR_DIAGNOSTICS_ERROR_WRITE);
   g_clear_error (&error);
 
+  /* A "folder" that is a file (ENOTDIR, whoever runs it). */
+  g_assert_true (g_file_set_contents (plain, "not a folder", -1, NULL));
+  g_assert_false (mar_diagnostics_backup (f->store, under_file, NULL, &error));
+  g_assert_error (error, MAR_DIAGNOSTICS_ERROR, MAR_DIAGNOSTICS_ERROR_WRITE);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
+  /* The target is a folder. */
   g_assert_false (mar_diagnostics_backup (f->store, f->folder, NULL, &error));
   g_assert_error (error, MAR_DIAGNOSTICS_ERROR, MAR_DIAGNOSTICS_ERROR_WRITE);
 }
