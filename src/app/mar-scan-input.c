@@ -72,12 +72,11 @@ deliver_typed (MarScanInput *self,
 static void
 drain_events (MarScanInput *self)
 {
-  MarWedgeEvent *event;
+  MarWedgeEvent *next;
 
-  while ((event = mar_wedge_next_event (self->wedge)) != NULL)
+  while ((next = mar_wedge_next_event (self->wedge)) != NULL)
     {
-      /* Freed at the end of each turn of the loop. */
-      G_GNUC_UNUSED g_autoptr(MarWedgeEvent) owned = event;
+      g_autoptr(MarWedgeEvent) event = next;
 
       switch (event->kind)
         {
