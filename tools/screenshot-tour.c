@@ -23,6 +23,8 @@
 #include "mar-action-page.h"
 #include "mar-board-page.h"
 #include "mar-patient-page.h"
+#include "mar-it-page.h"
+#include "../tests/sync/sync-test-server.h"
 
 static const char *out_dir;
 static const char *suffix;
@@ -49,6 +51,115 @@ back_to_board (AppTest *t)
 {
   while (mar_workspace_can_go_back (app_test_get_workspace (t)))
     mar_workspace_go_back (app_test_get_workspace (t));
+}
+
+/* ---- IT's screen (issue 8, part 4) ---- */
+
+static gpointer
+it_child (MarItPage  *page,
+          const char *name)
+{
+  return app_test_child (page, MAR_TYPE_IT_PAGE, name);
+}
+
+static gboolean
+it_page_idle (gpointer data)
+{
+  return !mar_it_page_is_busy (data);
+}
+
+/* The left column holds the settings, the right one the connection, sync
+ * and database; the database is at the bottom. */
+static void
+it_scroll (MarItPage *page,
+           gboolean   bottom)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (it_child (page, "scroller"));
+
+  gtk_adjustment_set_value (adjustment, bottom ? gtk_adjustment_get_upper (adjustment) -
+                                                 gtk_adjustment_get_page_size (adjustment)
+                                               : 0);
+}
+
+static void
+it_tour (AppTest *t)
+{
+  g_autoptr(TestServer) server = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *backup = NULL;
+  AdwViewStack *sections;
+  MarItPage *page;
+
+  /* The local HTTPS FHIR server of the tests, when Node and its packages
+   * are there (tools/install-test-tools); without it the connection shot
+   * shows a refused connection. */
+  if (g_getenv ("MAR_TEST_NODE") == NULL)
+    {
+      g_autofree char *node = g_find_program_in_path ("node");
+
+      if (node != NULL)
+        g_setenv ("MAR_TEST_NODE", node, TRUE);
+    }
+  missing = test_server_missing_prerequisite ();
+  if (missing == NULL)
+    {
+      TestServerOptions options = { .quiet = TRUE };
+
+      server = test_server_new ();
+      test_server_start (server, &options, 0);
+    }
+  else
+    g_printerr ("IT screen without a FHIR server: %s\n", missing);
+
+  app_test_sign_in (t, "T3001");
+  sections = app_test_child (app_test_get_workspace (t), MAR_TYPE_WORKSPACE, "sections");
+  page = MAR_IT_PAGE (adw_view_stack_get_child_by_name (sections, "it"));
+
+  /* The settings, with a problem shown beside its field. */
+  gtk_editable_set_text (it_child (page, "url_row"), "http://fhir.hospital.example/r4");
+  gtk_editable_set_text (it_child (page, "interval_row"), "60");
+  g_signal_emit_by_name (it_child (page, "save_button"), "clicked");
+  shot ("it-settings");
+
+  if (server != NULL)
+    {
+      g_autofree char *ca = test_server_path (server, "ca.pem");
+
+      gtk_editable_set_text (it_child (page, "url_row"), server->base_url);
+      gtk_editable_set_text (it_child (page, "ca_row"), ca);
+      gtk_editable_set_text (it_child (page, "pin_row"), server->pin);
+    }
+  else
+    gtk_editable_set_text (it_child (page, "url_row"), "https://127.0.0.1:1/fhir");
+  gtk_editable_set_text (it_child (page, "unit_row"), "");
+  g_signal_emit_by_name (it_child (page, "save_button"), "clicked");
+  g_signal_emit_by_name (it_child (page, "test_button"), "clicked");
+  app_test_wait_for (it_page_idle, page, 60000);
+  /* One record refused, as a validating server refuses it: the outbox
+   * shows the server's words and Retry. */
+  if (server != NULL)
+    test_server_fault (server, "{\"kind\":\"status\",\"status\":422,\"method\":\"PUT\","
+                               "\"path\":\"AuditEvent\",\"text\":"
+                               "\"AuditEvent.agent[0].who: unknown Practitioner\"}");
+  g_signal_emit_by_name (it_child (page, "sync_button"), "clicked");
+  app_test_wait_for (it_page_idle, page, 120000);
+  it_scroll (page, FALSE);
+  shot ("it-connection");
+
+  /* A pin that is not the server's: the failure in words. */
+  gtk_editable_set_text (it_child (page, "pin_row"), "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  g_signal_emit_by_name (it_child (page, "test_button"), "clicked");
+  app_test_wait_for (it_page_idle, page, 60000);
+  it_scroll (page, FALSE);
+  shot ("it-connection-failed");
+
+  backup = g_build_filename (t->folder, "bedside-mar-backup.db", NULL);
+  mar_it_page_back_up_to (page, backup);
+  app_test_wait_for (it_page_idle, page, 60000);
+  g_signal_emit_by_name (it_child (page, "check_button"), "clicked");
+  app_test_wait_for (it_page_idle, page, 60000);
+  it_scroll (page, TRUE);
+  shot ("it-database");
 }
 
 int
@@ -138,5 +249,7 @@ main (int   argc,
 
   mar_window_lock (t->window, NULL);
   shot ("locked");
+
+  it_tour (t);
   return 0;
 }

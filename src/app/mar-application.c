@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "mar-it-page.h"
 #include "mar-window.h"
 
 struct _MarApplication
@@ -177,6 +178,9 @@ mar_application_init (MarApplication *self)
   };
 
   self->role_pages = g_ptr_array_new_with_free_func ((GDestroyNotify) role_page_free);
+  /* Issue 8, part 4: hospital IT's settings and diagnostics. */
+  mar_application_add_role_page (self, MAR_ROLE_MASK (MAR_ROLE_IT), "it", _("IT"),
+                                 "network-server-symbolic", mar_it_page_factory, NULL);
   self->settings = load_settings ();
   g_application_add_main_option_entries (G_APPLICATION (self), options);
 }

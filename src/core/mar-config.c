@@ -10,7 +10,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mar-config.h"
 
@@ -20,6 +24,7 @@ struct _MarConfig
   GKeyFile        *keys;
   GPtrArray       *sources;      /* (element-type utf8) files read, NULL-terminated */
   char            *mrn_prefix;   /* cached for MarScanOptions */
+  char            *save_path;    /* where IT's changes go (mar_config_dup_save_path) */
 };
 
 G_DEFINE_QUARK (mar-config-error-quark, mar_config_error)
@@ -58,6 +63,7 @@ mar_config_unref (MarConfig *config)
   g_key_file_unref (config->keys);
   g_ptr_array_unref (config->sources);
   g_free (config->mrn_prefix);
+  g_free (config->save_path);
   g_free (config);
 }
 
@@ -226,6 +232,7 @@ mar_config_load (const char  *explicit_path,
     {
       if (!merge_file (config, explicit_path, TRUE, error))
         return NULL;
+      config->save_path = g_strdup (explicit_path);
     }
   else
     {
@@ -236,6 +243,7 @@ mar_config_load (const char  *explicit_path,
       if (!merge_file (config, system_path, FALSE, error) ||
           !merge_file (config, user_path, FALSE, error))
         return NULL;
+      config->save_path = g_steal_pointer (&user_path);
     }
 
   if (!validate (config, error))
@@ -350,4 +358,318 @@ mar_config_get_scan_options (MarConfig      *config,
   gs = mar_config_dup_string (config, "scanner", "gs-replacement");
   options->gs_replacement = gs != NULL ? g_utf8_get_char (gs) : 0;
   options->mrn_prefix = config->mrn_prefix;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Changing the configuration                                               */
+
+char *
+mar_config_dup_save_path (MarConfig *config)
+{
+  g_return_val_if_fail (config != NULL, NULL);
+
+  if (config->save_path != NULL)
+    return g_strdup (config->save_path);
+  return g_build_filename (g_get_user_config_dir (), "bedside-mar", "bedside-mar.conf", NULL);
+}
+
+static gboolean
+check_https_url (const char  *group,
+                 const char  *key,
+                 const char  *value,
+                 GError     **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+
+  /* mar-http.h: TLS always; a plain http:// server is never accepted. */
+  if (uri == NULL || g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0 ||
+      g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                   _("[%s] %s must be an https:// address such as https://fhir.example.org/r4"),
+                   group, key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_readable_file (const char  *group,
+                     const char  *key,
+                     const char  *value,
+                     GError     **error)
+{
+  if (!g_path_is_absolute (value))
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                   _("[%s] %s must be a full path (starting with /)"), group, key);
+      return FALSE;
+    }
+  if (!g_file_test (value, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                   _("[%s] %s: the file %s does not exist"), group, key, value);
+      return FALSE;
+    }
+  if (g_access (value, R_OK) != 0)
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                   _("[%s] %s: the file %s cannot be read"), group, key, value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_pin (const char  *value,
+           GError     **error)
+{
+  g_auto(GStrv) pins = g_strsplit (value, ";", -1);
+
+  /* CURLOPT_PINNEDPUBLICKEY: "sha256//" and the base64 of a SHA-256. */
+  for (guint i = 0; pins[i] != NULL; i++)
+    {
+      const char *pin = g_strstrip (pins[i]);
+      g_autofree guchar *digest = NULL;
+      gsize length = 0;
+
+      if (g_str_has_prefix (pin, "sha256//") && strlen (pin) == 8 + 44)
+        digest = g_base64_decode (pin + 8, &length);
+      if (length != 32)
+        {
+          g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                       _("[server] pin must be sha256// followed by the base64 SHA-256 of the "
+                         "server's public key (44 characters); several are joined by ;"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+check_range (const char  *group,
+             const char  *key,
+             const char  *value,
+             gint64       min,
+             gint64       max,
+             gboolean     seconds,
+             GError     **error)
+{
+  g_autofree char *min_text = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+  g_autofree char *max_text = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+  gint64 parsed;
+
+  if (!g_ascii_string_to_signed (value, 10, min, max, &parsed, NULL))
+    {
+      if (seconds)
+        g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                     _("[%s] %s must be a whole number of seconds from %s to %s"),
+                     group, key, min_text, max_text);
+      else
+        g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                     _("[%s] %s must be a whole number from %s to %s"),
+                     group, key, min_text, max_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+mar_config_check_value (const char  *group,
+                        const char  *key,
+                        const char  *value,
+                        GError     **error)
+{
+  static const char * const file_keys[] = {
+    "ca-file", "client-cert", "client-key", "token-file", "client-secret-file",
+  };
+
+  g_return_val_if_fail (group != NULL && key != NULL, FALSE);
+
+  if (value == NULL || *value == '\0')
+    return TRUE;
+
+  if (strchr (value, '\n') != NULL || strchr (value, '\r') != NULL)
+    {
+      g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                   _("[%s] %s must be on one line"), group, key);
+      return FALSE;
+    }
+
+  if (g_str_equal (group, "server"))
+    {
+      if (g_str_equal (key, "url") || g_str_equal (key, "token-url"))
+        return check_https_url (group, key, value, error);
+      for (guint i = 0; i < G_N_ELEMENTS (file_keys); i++)
+        if (g_str_equal (key, file_keys[i]))
+          return check_readable_file (group, key, value, error);
+      if (g_str_equal (key, "pin"))
+        return check_pin (value, error);
+      if (g_str_equal (key, "timeout") || g_str_equal (key, "connect-timeout"))
+        return check_range (group, key, value, 1, 600, TRUE, error);
+    }
+  else if (g_str_equal (group, "sync"))
+    {
+      /* The bounds mar_sync_settings_load() accepts (mar-sync.h). */
+      if (g_str_equal (key, "interval"))
+        return check_range (group, key, value, 10, 86400, TRUE, error);
+      if (g_str_equal (key, "stale-after"))
+        return check_range (group, key, value, 60, 86400, TRUE, error);
+      if (g_str_equal (key, "page-size"))
+        return check_range (group, key, value, 10, 1000, FALSE, error);
+    }
+  else if (g_str_equal (group, "unit"))
+    {
+      if (g_str_equal (key, "location"))
+        {
+          for (const char *p = value; *p != '\0'; p++)
+            if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+              {
+                g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                             _("[unit] location must be a Location id or identifier "
+                               "(system|value) without spaces"));
+                return FALSE;
+              }
+        }
+      else if (g_str_equal (key, "time-zone"))
+        {
+          g_autoptr(GTimeZone) tz = g_time_zone_new_identifier (value);
+
+          if (tz == NULL)
+            {
+              g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_INVALID,
+                           _("[unit] time-zone=%s is not a known time zone (expected an IANA "
+                             "name such as America/New_York)"), value);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+set_write_error (GError    **error,
+                 const char *path,
+                 int         errsv)
+{
+  g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_WRITE,
+               _("Configuration file %s cannot be written: %s"), path, g_strerror (errsv));
+  return FALSE;
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        length)
+{
+  while (length > 0)
+    {
+      gssize written = write (fd, data, length);
+
+      if (written < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return FALSE;
+        }
+      data += written;
+      length -= written;
+    }
+  return TRUE;
+}
+
+gboolean
+mar_config_save_changes (const char            *path,
+                         const MarConfigChange *changes,
+                         gsize                  n_changes,
+                         GError               **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *secret_key = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *temp_path = NULL;
+  gsize length;
+  mode_t mode = 0644;
+  GStatBuf st;
+  int fd;
+  int dir_fd;
+  int errsv;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (changes != NULL || n_changes == 0, FALSE);
+
+  for (gsize i = 0; i < n_changes; i++)
+    if (!mar_config_check_value (changes[i].group, changes[i].key, changes[i].value, error))
+      return FALSE;
+
+  if (g_stat (path, &st) == 0)
+    {
+      mode = st.st_mode & 0777;
+      if (!g_key_file_load_from_file (file, path, G_KEY_FILE_KEEP_COMMENTS, &local_error))
+        {
+          g_set_error (error, MAR_CONFIG_ERROR, MAR_CONFIG_ERROR_PARSE,
+                       _("Configuration file %s cannot be read: %s"), path, local_error->message);
+          return FALSE;
+        }
+    }
+  else if (errno != ENOENT)
+    return set_write_error (error, path, errno);
+
+  for (gsize i = 0; i < n_changes; i++)
+    {
+      if (changes[i].value == NULL || *changes[i].value == '\0')
+        g_key_file_remove_key (file, changes[i].group, changes[i].key, NULL);
+      else
+        g_key_file_set_string (file, changes[i].group, changes[i].key, changes[i].value);
+    }
+
+  /* The rules mar_config_load() enforces, so that a saved file loads:
+   * never writable by others; no access for others when it names a secret. */
+  mode &= ~(mode_t) S_IWOTH;
+  secret_key = find_secret_key (file);
+  if (secret_key != NULL)
+    mode &= 0640;
+
+  data = g_key_file_to_data (file, &length, NULL);
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0755) != 0)
+    return set_write_error (error, path, errno);
+
+  temp_path = g_strconcat (path, ".XXXXXX", NULL);
+  fd = g_mkstemp_full (temp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return set_write_error (error, path, errno);
+
+  if (fchmod (fd, mode) != 0 || !write_all (fd, data, length) || fsync (fd) != 0)
+    {
+      errsv = errno;
+      close (fd);
+      g_unlink (temp_path);
+      return set_write_error (error, path, errsv);
+    }
+  if (close (fd) != 0 || g_rename (temp_path, path) != 0)
+    {
+      errsv = errno;
+      g_unlink (temp_path);
+      return set_write_error (error, path, errsv);
+    }
+
+  /* The rename itself reaches the disk with the folder's fsync. */
+  dir_fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dir_fd >= 0)
+    {
+      if (fsync (dir_fd) != 0)
+        {
+          errsv = errno;
+          close (dir_fd);
+          return set_write_error (error, path, errsv);
+        }
+      close (dir_fd);
+    }
+
+  g_info ("Configuration saved (%" G_GSIZE_FORMAT " changes)", n_changes);
+  return TRUE;
 }

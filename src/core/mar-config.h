@@ -25,6 +25,7 @@ typedef enum
   MAR_CONFIG_ERROR_INVALID,      /* a value that is not allowed */
   MAR_CONFIG_ERROR_PERMISSIONS,  /* readable or writable by others where it must not be */
   MAR_CONFIG_ERROR_NOT_FOUND,    /* an explicit file that does not exist */
+  MAR_CONFIG_ERROR_WRITE,        /* the file cannot be written (folder, permission, disk full) */
 } MarConfigError;
 
 typedef struct _MarConfig MarConfig;
@@ -68,6 +69,43 @@ GTimeZone  *mar_config_dup_time_zone      (MarConfig   *config);
  * strings in @options stay owned by @config. */
 void        mar_config_get_scan_options   (MarConfig      *config,
                                            MarScanOptions *options);
+
+/* ---- Changing the configuration (the IT screen) ---- */
+
+/* One key to set; @value NULL or empty removes it (its default applies). */
+typedef struct
+{
+  const char *group;
+  const char *key;
+  const char *value;
+} MarConfigChange;
+
+/* The file IT's changes go to: the explicit file when one was loaded (or
+ * BEDSIDE_MAR_CONFIG), else the per-user file that overrides the system one. */
+char       *mar_config_dup_save_path      (MarConfig   *config);
+
+/* Whether @value can work for [group] key, with a specific error
+ * (MAR_CONFIG_ERROR_INVALID) naming the key: server and token URLs must be
+ * https://, files (CA, client certificate and key, token, client secret)
+ * must exist and be readable, a pin is "sha256//<base64 of 32 bytes>"
+ * (several joined by ';'), [sync] interval 10–86400 s, stale-after
+ * 60–86400 s, page-size 10–1000, [unit] location without spaces. Keys it
+ * does not know are accepted. An empty value (removal) is always valid. */
+gboolean    mar_config_check_value        (const char  *group,
+                                           const char  *key,
+                                           const char  *value,
+                                           GError     **error);
+
+/* Checks every change, then applies them to the key file @path (created
+ * when missing; comments and other keys are kept) atomically: a temporary
+ * file beside it, fsync, rename, fsync of the folder. Permissions stay
+ * those of the file (0644 when new), never writable by others, and without
+ * any access for others (at most 0640) when it holds a secret, as
+ * mar_config_load() demands. Nothing is written when a change is invalid. */
+gboolean    mar_config_save_changes       (const char            *path,
+                                           const MarConfigChange *changes,
+                                           gsize                  n_changes,
+                                           GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MarConfig, mar_config_unref)
 

@@ -35,6 +35,8 @@ static const MarctlCommand commands[] = {
   { "outbox", N_("Show or retry the records queued for the server"), marctl_outbox_run },
   { "shiftlog", N_("The shift log of a unit; review notes and sign-off"), marctl_shiftlog_run },
   { "report", N_("Shift reports: missed, variance, unable-to-scan, bags, reactions, intake; the downtime printout"), marctl_report_run },
+  { "diagnose", N_("Test the connection to the FHIR server and check the database"), marctl_diagnose_run },
+  { "backup", N_("Copy the database to a file, checked (SQLite online backup)"), marctl_backup_run },
 };
 
 void

@@ -163,5 +163,7 @@ int         marctl_status_run          (MarctlContext *ctx, int argc, char **arg
 int         marctl_outbox_run          (MarctlContext *ctx, int argc, char **argv);
 int         marctl_shiftlog_run        (MarctlContext *ctx, int argc, char **argv);
 int         marctl_report_run          (MarctlContext *ctx, int argc, char **argv);
+int         marctl_diagnose_run        (MarctlContext *ctx, int argc, char **argv);
+int         marctl_backup_run          (MarctlContext *ctx, int argc, char **argv);
 
 G_END_DECLS
