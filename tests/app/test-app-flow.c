@@ -502,6 +502,7 @@ test_demo_label_sheet (void)
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *pdftotext = NULL;
   gsize length = 0;
 
   /* One click away on the sign-in screen, signed out. */
@@ -512,7 +513,8 @@ test_demo_label_sheet (void)
   g_assert_true (g_file_get_contents (path, &contents, &length, &error));
   g_assert_true (length > 4 && memcmp (contents, "%PDF", 4) == 0);
 
-  if (g_find_program_in_path ("pdftotext") != NULL)
+  pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext != NULL)
     {
       const char *argv[] = { "pdftotext", path, "-", NULL };
 
