@@ -168,7 +168,8 @@ start_bag (Seed              *s,
   g_autofree char *mrn = g_strdup_printf ("881%05u", bed + 1);
   g_autofree char *family = family_of (bed);
   g_autofree char *name = g_strdup_printf ("%s, %s", family, givens[bed % G_N_ELEMENTS (givens)]);
-  g_autofree char *product_text = g_strdup_printf ("(01)%s(17)301231(10)SEED(21)E%u", gtin, ++s->serial);
+  g_autofree char *product_text = g_strdup_printf ("(01)%s(17)301231(10)SEED(21)E%" G_GINT64_FORMAT "-%u", gtin,
+                                                  s->shift->start % 1000000, ++s->serial);
   g_autoptr(MarScanResult) patient = scan (s, mrn, unable, at);
   g_autoptr(MarScanResult) product = scan (s, product_text, FALSE, at);
   MarRecordContext context = context_at (s, bed, at);
@@ -269,7 +270,7 @@ document_bed (Seed  *s,
     g_autoptr(MarAdministration) a = mar_administration_new ();
     MarResourceInfo info = { start + 5 * 3600 + off + 60, NULL };
 
-    a->id = g_strdup_printf ("ma-4e-%02u", bed + 1);
+    a->id = g_strdup_printf ("ma-4e-%02u-%" G_GINT64_FORMAT, bed + 1, start);
     a->version = g_strdup ("1");
     a->source = g_strdup ("urn:bedside-mar:terminal:4E-CART");
     a->patient_id = g_strdup_printf ("pt-4e-%02u", bed + 1);
