@@ -8,7 +8,9 @@
  * with a few shifts of history documented through the record, a charge
  * nurse signed in on the shift log page; then, for the last shift, the
  * time from asking for it (mar_shift_log_page_load) to the frame that
- * shows its rows, cards and timeline painted. The baseline, measured in
+ * shows its first rows and the cards painted, and to every row in the
+ * list (the page adds the rest right after the first frame: GTK 4.8's
+ * list views build up to 200 rows at once). The baseline, measured in
  * the same run on the same database: the core's mar_shift_log_load alone
  * (what the page's worker thread does), so the ratio is what the GUI adds.
  *
@@ -71,6 +73,7 @@ main (int   argc,
   g_autoptr(AppTest) t = NULL;
   g_autoptr(GArray) baseline = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) opens = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) fulls = g_array_new (FALSE, FALSE, sizeof (double));
   g_auto(MarShift) last = { 0 };
   MarTerminal *terminal;
   MarShiftLogPage *page;
@@ -78,7 +81,7 @@ main (int   argc,
   int beds = 40, shifts = 4, iterations = 9;
   guint events = 0;
   gint64 t0;
-  double base, open_ms;
+  double base, open_ms, full_ms;
   GOptionEntry entries[] = {
     { "beds", 0, 0, G_OPTION_ARG_INT, &beds, "Beds on the unit (default 40)", "N" },
     { "shifts", 0, 0, G_OPTION_ARG_INT, &shifts, "Shifts of history, the last one measured (default 4)", "N" },
@@ -145,21 +148,35 @@ main (int   argc,
         g_main_context_iteration (NULL, TRUE);
       wait_for_paint (GTK_WIDGET (t->window));
 
-      t0 = g_get_monotonic_time ();
-      mar_shift_log_page_load (page, SHIFT_SEED_UNIT_ID, &last);
-      while (mar_shift_log_page_is_loading (page))
-        g_main_context_iteration (NULL, TRUE);
-      wait_for_paint (GTK_WIDGET (t->window));
-      ms = (g_get_monotonic_time () - t0) / 1000.0;
-      if (i > 0)
-        g_array_append_val (opens, ms);
+      {
+        MarShiftLog *before = mar_shift_log_page_get_log (page);
+
+        t0 = g_get_monotonic_time ();
+        mar_shift_log_page_load (page, SHIFT_SEED_UNIT_ID, &last);
+        /* First rows: the frame painted once the log is on the page. */
+        while (mar_shift_log_page_get_log (page) == before)
+          g_main_context_iteration (NULL, TRUE);
+        wait_for_paint (GTK_WIDGET (t->window));
+        ms = (g_get_monotonic_time () - t0) / 1000.0;
+        if (i > 0)
+          g_array_append_val (opens, ms);
+        /* Every row in the list (and counted). */
+        while (mar_shift_log_page_is_loading (page))
+          g_main_context_iteration (NULL, TRUE);
+        wait_for_paint (GTK_WIDGET (t->window));
+        ms = (g_get_monotonic_time () - t0) / 1000.0;
+        if (i > 0)
+          g_array_append_val (fulls, ms);
+      }
     }
 
   base = median (baseline);
   open_ms = median (opens);
+  full_ms = median (fulls);
   printf ("shift log: %u events of %d beds\n", events, beds);
   printf ("baseline  mar_shift_log_load alone: median %.1f ms\n", base);
   printf ("page      load to first rows drawn:  median %.1f ms (%.2f× the baseline; budget 200 ms: %s)\n",
           open_ms, open_ms / base, open_ms <= 200 ? "met" : "NOT MET");
+  printf ("page      load to every row in the list: median %.1f ms (%.2f× the baseline)\n", full_ms, full_ms / base);
   return 0;
 }

@@ -79,6 +79,8 @@ struct _MarShiftLogPage
   GCancellable      *cancellable;    /* the load under way, or NULL */
   char              *select_key;     /* the event to select once loaded */
 
+  GtkSliceListModel *slice;          /* the log's first rows, then all of it */
+  gulong             filling;        /* after-paint handler: the rest of the rows to come */
   GtkCustomFilter   *filter;
   GtkFilterListModel *filter_model;
   GtkSingleSelection *selection;
@@ -90,6 +92,7 @@ struct _MarShiftLogPage
   MarShiftFlags      filter_flag;
   char              *timeline_patient;
   gboolean           updating;       /* controls set by code: no reload */
+  gboolean           patients_stale; /* the timeline tab is filled when shown */
 };
 
 G_DEFINE_FINAL_TYPE (MarShiftLogPage, mar_shift_log_page, GTK_TYPE_WIDGET)
@@ -265,10 +268,15 @@ filter_event (gpointer item,
 static void
 update_count (MarShiftLogPage *self)
 {
-  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
-  guint all = self->log != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->log)) : 0;
-  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u event", "%u of %u events", all),
-                                           shown, all);
+  guint shown, all;
+  g_autofree char *text = NULL;
+
+  /* Counted once every row is in (a frame after the first ones). */
+  if (self->filling != 0)
+    return;
+  shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  all = self->log != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->log)) : 0;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u event", "%u of %u events", all), shown, all);
 
   gtk_label_set_label (self->count_label, text);
 }
@@ -586,12 +594,25 @@ fill_shift_dropdown (MarShiftLogPage *self)
 }
 
 static void
+view_changed_cb (MarShiftLogPage *self)
+{
+  if (self->patients_stale && self->log != NULL
+      && g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "timeline") == 0)
+    {
+      self->patients_stale = FALSE;
+      fill_patients (self);
+    }
+}
+
+static void
 refresh (MarShiftLogPage *self)
 {
   fill_filters (self);
   update_cards (self);
   update_sign_off (self);
-  fill_patients (self);
+  /* The patients and the timeline are built when their tab is shown. */
+  self->patients_stale = TRUE;
+  view_changed_cb (self);
   show_shift (self);
   update_count (self);
 }
@@ -617,18 +638,56 @@ select_key (MarShiftLogPage *self,
 }
 
 static void
-set_log (MarShiftLogPage *self,
-         MarShiftLog     *log)
+stop_filling (MarShiftLogPage *self)
 {
-  g_set_object (&self->log, log);
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (log));
-  mar_shift_clear (&self->shift);
-  mar_shift_copy (mar_shift_log_get_shift (log), &self->shift);
-  refresh (self);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->filling != 0 && clock != NULL)
+    g_signal_handler_disconnect (clock, self->filling);
+  self->filling = 0;
+}
+
+static void
+all_rows (MarShiftLogPage *self)
+{
+  stop_filling (self);
+  gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+  update_count (self);
   if (self->select_key != NULL)
     select_key (self, self->select_key);
   g_clear_pointer (&self->select_key, g_free);
   selection_changed_cb (self);
+}
+
+static void
+first_rows_painted_cb (GdkFrameClock   *clock,
+                       MarShiftLogPage *self)
+{
+  all_rows (self);
+}
+
+/* GTK 4.8's list views build up to 200 rows at once: a busy shift's
+ * first frame would build them all before anything shows. The first
+ * screenful goes in first; the rest follows right after it is painted. */
+#define FIRST_ROWS 24
+
+static void
+set_log (MarShiftLogPage *self,
+         MarShiftLog     *log)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  stop_filling (self);
+  g_set_object (&self->log, log);
+  gtk_slice_list_model_set_size (self->slice, FIRST_ROWS);
+  gtk_slice_list_model_set_model (self->slice, G_LIST_MODEL (log));
+  mar_shift_clear (&self->shift);
+  mar_shift_copy (mar_shift_log_get_shift (log), &self->shift);
+  if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    self->filling = g_signal_connect (clock, "after-paint", G_CALLBACK (first_rows_painted_cb), self);
+  refresh (self);
+  if (self->filling == 0)
+    all_rows (self);
 }
 
 static void
@@ -950,11 +1009,23 @@ mar_shift_log_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  stop_filling (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), MAR_TYPE_SHIFT_LOG_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (mar_shift_log_page_parent_class)->dispose (object);
+}
+
+static void
+mar_shift_log_page_unmap (GtkWidget *widget)
+{
+  MarShiftLogPage *self = MAR_SHIFT_LOG_PAGE (widget);
+
+  /* Off screen nothing is painted: the rest of the rows go in now. */
+  if (self->filling != 0)
+    all_rows (self);
+  GTK_WIDGET_CLASS (mar_shift_log_page_parent_class)->unmap (widget);
 }
 
 static void
@@ -988,6 +1059,7 @@ mar_shift_log_page_class_init (MarShiftLogPageClass *klass)
 
   object_class->dispose = mar_shift_log_page_dispose;
   object_class->finalize = mar_shift_log_page_finalize;
+  widget_class->unmap = mar_shift_log_page_unmap;
 
   g_type_ensure (MAR_TYPE_SHIFT_TIMELINE);
   g_type_ensure (MAR_TYPE_KEYPAD);
@@ -1054,7 +1126,8 @@ mar_shift_log_page_init (MarShiftLogPage *self)
   make_cards (self);
   add_columns (self);
   self->filter = gtk_custom_filter_new (filter_event, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  self->slice = gtk_slice_list_model_new (NULL, 0, FIRST_ROWS);
+  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (self->slice), GTK_FILTER (self->filter));
   sort_model = gtk_sort_list_model_new (G_LIST_MODEL (self->filter_model),
                                         g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sort_model));
@@ -1078,6 +1151,8 @@ mar_shift_log_page_init (MarShiftLogPage *self)
   g_signal_connect_object (self->shift_dropdown, "notify::selected", G_CALLBACK (resolve_and_load), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->calendar, "day-selected", G_CALLBACK (calendar_day_selected_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (view_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->unit_entry, "activate", G_CALLBACK (unit_activate_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->patients_list, "row-selected", G_CALLBACK (patient_selected_cb), self,
@@ -1161,7 +1236,7 @@ gboolean
 mar_shift_log_page_is_loading (MarShiftLogPage *self)
 {
   g_return_val_if_fail (MAR_IS_SHIFT_LOG_PAGE (self), FALSE);
-  return self->cancellable != NULL;
+  return self->cancellable != NULL || self->filling != 0;
 }
 
 MarShiftLog *

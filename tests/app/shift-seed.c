@@ -111,15 +111,17 @@ populate (Seed  *s,
       nacl->authored_on = day_before;
       check (mar_store_upsert_order (s->store, nacl, &info, NULL, &error), error, "NaCl order");
 
-      /* q8h from an hour into the day before: due one and nine hours
-       * into the shift. */
+      /* q8h for this shift only (an order per shift, so that seeding
+       * several shifts never moves one's due times): due one and nine
+       * hours into the shift. */
       g_free (meropenem->id);
-      meropenem->id = g_strdup_printf ("mr-4e-%02u-meropenem", i + 1);
+      meropenem->id = g_strdup_printf ("mr-4e-%02u-meropenem-%" G_GINT64_FORMAT, i + 1, s->shift->start);
       g_free (meropenem->patient_id);
       meropenem->patient_id = g_strdup (patient->id);
       g_free (meropenem->encounter_id);
       meropenem->encounter_id = g_strdup (encounter->id);
-      meropenem->bounds_start = day_before + 3600;
+      meropenem->bounds_start = s->shift->start + 3600;
+      meropenem->bounds_end = s->shift->end;
       meropenem->authored_on = day_before;
       check (mar_store_upsert_order (s->store, meropenem, &info, NULL, &error), error, "meropenem order");
     }

@@ -245,7 +245,10 @@ test_timeline (void)
   MarShiftTimeline *timeline = child (st, "timeline");
   GtkListBox *patients = child (st, "patients_list");
 
-  /* The first patient with bags is picked: a NaCl bag and two doses. */
+  /* Built when its tab is shown; the first patient with bags is picked:
+   * a NaCl bag and two doses. */
+  g_assert_null (gtk_list_box_get_row_at_index (patients, 0));
+  gtk_stack_set_visible_child_name (child (st, "view_stack"), "timeline");
   g_assert_cmpstr (mar_shift_timeline_get_patient (timeline), ==, "pt-4e-01");
   g_assert_cmpuint (mar_shift_timeline_get_n_bags (timeline), ==, 3);
   g_assert_cmpuint (mar_shift_timeline_get_n_reactions (timeline), ==, 0);
@@ -254,7 +257,6 @@ test_timeline (void)
   gtk_list_box_select_row (patients, gtk_list_box_get_row_at_index (patients, 1));
   g_assert_cmpstr (mar_shift_timeline_get_patient (timeline), ==, "pt-4e-02");
   g_assert_cmpuint (mar_shift_timeline_get_n_reactions (timeline), ==, 1);
-  gtk_stack_set_visible_child_name (child (st, "view_stack"), "timeline");
   app_test_wait (200);
 }
 
