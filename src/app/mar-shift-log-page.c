@@ -118,18 +118,20 @@ typedef struct
   gboolean    end;            /* numbers: right-aligned */
 } ColumnSpec;
 
+/* Widths keep every word readable at 13 pt; on a 1280 px screen the
+ * table scrolls sideways rather than cut a drug's name short. */
 static const ColumnSpec columns[] = {
-  { "time-text", N_("Time"), "time", FALSE, 90, FALSE },
-  { "bed", N_("Bed"), NULL, FALSE, 80, FALSE },
-  { "patient", N_("Patient"), NULL, TRUE, -1, FALSE },
-  { "medication", N_("Drug"), NULL, TRUE, -1, FALSE },
-  { "action-label", N_("Action"), NULL, FALSE, 150, FALSE },
-  { "rate-text", N_("Rate"), "rate", FALSE, 100, TRUE },
-  { "volume-text", N_("Volume"), "volume", FALSE, 90, TRUE },
-  { "nurse", N_("Nurse"), NULL, FALSE, 150, FALSE },
+  { "time-text", N_("Time"), "time", FALSE, 70, FALSE },
+  { "bed", N_("Bed"), NULL, FALSE, 66, FALSE },
+  { "patient", N_("Patient"), NULL, FALSE, 170, FALSE },
+  { "medication", N_("Drug"), NULL, TRUE, 250, FALSE },
+  { "action-label", N_("Action"), NULL, FALSE, 130, FALSE },
+  { "rate-text", N_("Rate"), "rate", FALSE, 90, TRUE },
+  { "volume-text", N_("Volume"), "volume", FALSE, 84, TRUE },
+  { "nurse", N_("Nurse"), NULL, FALSE, 170, FALSE },
   { "witness", N_("Witness"), NULL, FALSE, 120, FALSE },
-  { "flags-text", N_("Flags"), NULL, TRUE, -1, FALSE },
-  { "note", N_("Review note"), NULL, TRUE, -1, FALSE },
+  { "flags-text", N_("Flags"), NULL, TRUE, 220, FALSE },
+  { "note", N_("Review note"), NULL, TRUE, 200, FALSE },
 };
 
 /* The icon beside the flags' words: never colour alone (issue 7). */
@@ -413,6 +415,11 @@ make_cards (MarShiftLogPage *self)
       gtk_label_set_xalign (GTK_LABEL (value), 0);
       gtk_label_set_xalign (GTK_LABEL (caption), 0);
       gtk_label_set_wrap (GTK_LABEL (caption), TRUE);
+      /* A wrapping label asks for its whole text as its minimum width
+       * otherwise: eight cards would not fit a 1280 px screen. */
+      gtk_label_set_width_chars (GTK_LABEL (caption), 8);
+      gtk_label_set_max_width_chars (GTK_LABEL (caption), 16);
+      gtk_widget_set_hexpand (card, TRUE);
       gtk_box_append (GTK_BOX (row), value);
       gtk_box_append (GTK_BOX (row), icon);
       gtk_box_append (GTK_BOX (card), row);
@@ -511,7 +518,7 @@ fill_patients (MarShiftLogPage *self)
       const MarShiftPatient *patient = g_ptr_array_index (patients, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *title = g_strdup_printf ("%s · %s", patient->bed != NULL ? patient->bed : "–", patient->name);
-      g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u bag", "%u bags", patient->bags),
+      g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u bag · IV intake", "%u bags · IV intake", patient->bags),
                                                    patient->bags);
       g_autofree char *intake = g_strdup_printf (_("%.0f mL"), patient->iv_intake_ml);
       GtkWidget *intake_label = gtk_label_new (intake);
@@ -545,6 +552,8 @@ update_sign_off (MarShiftLogPage *self)
 
   gtk_label_set_label (self->sign_off_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->changed_label), changed);
+  /* Signed off and unchanged: nothing to sign again (the core refuses it too). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "shift-log.sign-off", !signed_off || changed);
   gtk_image_set_from_icon_name (self->sign_off_icon,
                                 !signed_off ? "mar-due-symbolic" : changed ? "mar-warning-symbolic" : "mar-pass-symbolic");
   gtk_widget_remove_css_class (GTK_WIDGET (self->sign_off_icon), "success");
@@ -683,6 +692,7 @@ set_log (MarShiftLogPage *self,
   gtk_slice_list_model_set_model (self->slice, G_LIST_MODEL (log));
   mar_shift_clear (&self->shift);
   mar_shift_copy (mar_shift_log_get_shift (log), &self->shift);
+  gtk_editable_set_text (GTK_EDITABLE (self->unit_entry), mar_shift_log_get_unit_name (log));
   if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->filling = g_signal_connect (clock, "after-paint", G_CALLBACK (first_rows_painted_cb), self);
   refresh (self);
@@ -875,6 +885,7 @@ leave_sign_off (MarShiftLogPage *self)
   /* The PIN never stays on screen. */
   gtk_editable_set_text (GTK_EDITABLE (self->pin_entry), "");
   gtk_stack_set_visible_child_name (self->main_stack, "log");
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 static void

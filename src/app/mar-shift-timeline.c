@@ -142,7 +142,10 @@ show_text (MarShiftTimeline *self,
     pango_layout_set_text (layout, text, -1);
   if (max_width > 0)
     {
+      /* Two lines at most, then an ellipsis: a drug's name stays legible. */
       pango_layout_set_width (layout, (int) (max_width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      pango_layout_set_height (layout, -2);
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
   gdk_cairo_set_source_rgba (cr, color);
@@ -217,7 +220,7 @@ draw (MarShiftTimeline *self,
 
   /* Legend: what each mark means, in words. */
   {
-    double lx = x0;
+    double lx = PAD;
 
     cairo_set_line_width (cr, 3);
     gdk_cairo_set_source_rgba (cr, &p.rate);
@@ -249,7 +252,6 @@ draw (MarShiftTimeline *self,
       GArray *segments = bag->infusion->segments;
       double top = y + 10, bottom = y + LANE_HEIGHT - 14;
       g_autofree char *volume = g_strdup_printf (_("%.0f mL in the shift"), bag->volume_in_shift_ml);
-      g_autofree char *scale = g_strdup_printf (_("%.0f mL/h"), max_rate);
       double last_rate = -1;
 
 #define Y_OF(r) (bottom - (bottom - top) * ((r) / (max_rate * 1.15)))
@@ -257,21 +259,20 @@ draw (MarShiftTimeline *self,
       /* The lane: drug, volume, scale. */
       show_text (self, cr, &p.fg, PAD, top, GUTTER_WIDTH - 2 * PAD, TRUE,
                  bag->infusion->medication != NULL ? bag->infusion->medication : _("IV bag"));
-      show_text (self, cr, &p.fg, PAD, top + 24, GUTTER_WIDTH - 2 * PAD, FALSE, volume);
+      show_text (self, cr, &p.fg, PAD, top + 46, GUTTER_WIDTH - 2 * PAD, FALSE, volume);
       if (lane->reactions->len > 0)
         {
           g_autofree char *reactions = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u reaction", "%u reactions",
                                                                      lane->reactions->len),
                                                         lane->reactions->len);
-          draw_reaction_marker (cr, &p, PAD + 9, top + 58);
-          show_text (self, cr, &p.reaction, PAD + 24, top + 48, GUTTER_WIDTH - 2 * PAD - 24, TRUE, reactions);
+          draw_reaction_marker (cr, &p, PAD + 9, top + 80);
+          show_text (self, cr, &p.reaction, PAD + 24, top + 70, GUTTER_WIDTH - 2 * PAD - 24, TRUE, reactions);
         }
 
       gdk_cairo_set_source_rgba (cr, &p.grid);
       cairo_set_line_width (cr, 1);
       cairo_rectangle (cr, x0, top, x1 - x0, bottom - top);
       cairo_stroke (cr);
-      show_text (self, cr, &p.dim, x0 + 4, top, -1, FALSE, scale);
 
       /* The step chart: each segment at its rate, zero between them. */
       cairo_set_line_width (cr, 3);
