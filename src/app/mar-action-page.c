@@ -419,7 +419,6 @@ mar_action_page_set_bag_action (MarActionPage     *self,
                                 GError           **error)
 {
   g_autoptr(MarInfusion) infusion = NULL;
-  g_autofree char *subtitle = NULL;
 
   g_return_val_if_fail (MAR_IS_ACTION_PAGE (self), FALSE);
 
@@ -633,7 +632,8 @@ mar_action_page_save (MarActionPage *self)
   context.now = mar_terminal_get_now (self->terminal);
   context.nurse = self->nurse;
   context.witness = self->witness_box != NULL ? mar_witness_box_get_signature (self->witness_box) : NULL;
-  context.overrides = (const MarOverride *) overrides->data;
+  /* A GArray's data is malloc'ed: aligned for any type. */
+  context.overrides = (const MarOverride *) (void *) overrides->data;
   context.n_overrides = overrides->len;
 
   switch (self->action)

@@ -76,8 +76,9 @@ drain_events (MarScanInput *self)
 
   while ((event = mar_wedge_next_event (self->wedge)) != NULL)
     {
-      g_autoptr(MarWedgeEvent) owned = event;
+      g_autoptr(MarWedgeEvent) owned = event;  /* freed at the end of the turn */
 
+      (void) owned;
       switch (event->kind)
         {
         case MAR_WEDGE_EVENT_TYPED:

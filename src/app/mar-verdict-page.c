@@ -657,7 +657,8 @@ mar_verdict_page_start (MarVerdictPage *self)
   context.now = mar_terminal_get_now (self->terminal);
   context.nurse = self->nurse;
   context.witness = self->witness_box != NULL ? mar_witness_box_get_signature (self->witness_box) : NULL;
-  context.overrides = (const MarOverride *) overrides->data;
+  /* A GArray's data is malloc'ed: aligned for any type. */
+  context.overrides = (const MarOverride *) (void *) overrides->data;
   context.n_overrides = overrides->len;
 
   request.patient_scan = mar_verification_get_patient_scan (self->verification);
