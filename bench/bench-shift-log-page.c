@@ -10,7 +10,8 @@
  * time from asking for it (mar_shift_log_page_load) to the frame that
  * shows its first rows and the cards painted, and to every row in the
  * list (the page adds the rest right after the first frame: GTK 4.8's
- * list views build up to 200 rows at once). The baseline, measured in
+ * list views build up to 200 rows at once: the page adds a screenful
+ * per frame). The baseline, measured in
  * the same run on the same database: the core's mar_shift_log_load alone
  * (what the page's worker thread does), so the ratio is what the GUI adds.
  *
@@ -26,6 +27,20 @@
 #include "mar-shift-log-page.h"
 
 static gboolean painted;
+/* The first frame painted with the new log on the page (its after-paint
+ * handler runs before the page's, which adds the next rows). */
+static MarShiftLogPage *watched_page;
+static MarShiftLog *watched_before;
+static gint64 first_rows_at;
+
+static void
+watch_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  if (watched_page != NULL && first_rows_at == 0
+      && mar_shift_log_page_get_log (watched_page) != watched_before)
+    first_rows_at = g_get_monotonic_time ();
+}
 
 static void
 after_paint_cb (GdkFrameClock *clock,
@@ -121,6 +136,9 @@ main (int   argc,
   if (page == NULL)
     g_error ("no shift log page for the charge nurse");
   adw_view_stack_set_visible_child_name (sections, "shift-log");
+  /* Connected before the page connects its own (in each load). */
+  g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (t->window)), "after-paint",
+                    G_CALLBACK (watch_paint_cb), NULL);
   while (mar_shift_log_page_is_loading (page))
     g_main_context_iteration (NULL, TRUE);
   wait_for_paint (GTK_WIDGET (t->window));
@@ -149,15 +167,15 @@ main (int   argc,
       wait_for_paint (GTK_WIDGET (t->window));
 
       {
-        MarShiftLog *before = mar_shift_log_page_get_log (page);
-
+        watched_page = page;
+        watched_before = mar_shift_log_page_get_log (page);
+        first_rows_at = 0;
         t0 = g_get_monotonic_time ();
         mar_shift_log_page_load (page, SHIFT_SEED_UNIT_ID, &last);
         /* First rows: the frame painted once the log is on the page. */
-        while (mar_shift_log_page_get_log (page) == before)
+        while (first_rows_at == 0)
           g_main_context_iteration (NULL, TRUE);
-        wait_for_paint (GTK_WIDGET (t->window));
-        ms = (g_get_monotonic_time () - t0) / 1000.0;
+        ms = (first_rows_at - t0) / 1000.0;
         if (i > 0)
           g_array_append_val (opens, ms);
         /* Every row in the list (and counted). */

@@ -668,17 +668,24 @@ all_rows (MarShiftLogPage *self)
   selection_changed_cb (self);
 }
 
-static void
-first_rows_painted_cb (GdkFrameClock   *clock,
-                       MarShiftLogPage *self)
-{
-  all_rows (self);
-}
-
-/* GTK 4.8's list views build up to 200 rows at once: a busy shift's
- * first frame would build them all before anything shows. The first
- * screenful goes in first; the rest follows right after it is painted. */
+/* GTK 4.8's list views build the widgets of up to 200 rows as soon as
+ * the model grows: a busy shift would hold the main loop (and a scan)
+ * for as long as that takes before anything shows. The rows go in a
+ * screenful per frame instead: the first ones are on screen at once, and
+ * each frame after adds the next. */
 #define FIRST_ROWS 24
+
+static void
+rows_painted_cb (GdkFrameClock   *clock,
+                 MarShiftLogPage *self)
+{
+  guint size = gtk_slice_list_model_get_size (self->slice) + FIRST_ROWS;
+
+  if (self->log == NULL || size >= g_list_model_get_n_items (G_LIST_MODEL (self->log)))
+    all_rows (self);
+  else
+    gtk_slice_list_model_set_size (self->slice, size);
+}
 
 static void
 set_log (MarShiftLogPage *self,
@@ -694,7 +701,7 @@ set_log (MarShiftLogPage *self,
   mar_shift_copy (mar_shift_log_get_shift (log), &self->shift);
   gtk_editable_set_text (GTK_EDITABLE (self->unit_entry), mar_shift_log_get_unit_name (log));
   if (clock != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
-    self->filling = g_signal_connect (clock, "after-paint", G_CALLBACK (first_rows_painted_cb), self);
+    self->filling = g_signal_connect (clock, "after-paint", G_CALLBACK (rows_painted_cb), self);
   refresh (self);
   if (self->filling == 0)
     all_rows (self);
