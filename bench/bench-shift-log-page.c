@@ -15,7 +15,7 @@
  * the same run on the same database: the core's mar_shift_log_load alone
  * (what the page's worker thread does), so the ratio is what the GUI adds.
  *
- * Usage: bench-shift-log-page [--beds N] [--shifts N] [--iterations N]
+ * Usage: bench-shift-log-page [--beds N] [--shifts N] [--iterations N]   (needs a display: xvfb-run)
  */
 
 #include "config.h"
@@ -110,7 +110,11 @@ main (int   argc,
   if (beds < 1 || shifts < 1 || iterations < 1)
     g_error ("--beds, --shifts and --iterations take a positive number");
 
-  gtk_init ();
+  if (!gtk_init_check ())
+    {
+      printf ("bench-shift-log-page needs a display: run it under xvfb-run\n");
+      return 0;
+    }
   adw_init ();
   t = app_test_new ();
   terminal = mar_application_get_terminal (t->app);
