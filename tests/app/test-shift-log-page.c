@@ -252,6 +252,29 @@ test_timeline (void)
   g_assert_cmpstr (mar_shift_timeline_get_patient (timeline), ==, "pt-4e-01");
   g_assert_cmpuint (mar_shift_timeline_get_n_bags (timeline), ==, 3);
   g_assert_cmpuint (mar_shift_timeline_get_n_reactions (timeline), ==, 0);
+  /* Each patient's row: the core's IV intake in the shift. */
+  {
+    GPtrArray *log_patients = mar_shift_log_get_patients (mar_shift_log_page_get_log (st->page));
+
+    g_assert_cmpuint (log_patients->len, ==, BEDS);
+    for (guint i = 0; i < log_patients->len; i++)
+      {
+        const MarShiftPatient *patient = g_ptr_array_index (log_patients, i);
+        g_autofree char *expected = g_strdup_printf ("%.0f mL", patient->iv_intake_ml);
+        GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (patients, (int) i));
+        g_autofree char *text = NULL;
+
+        g_assert_nonnull (row);
+        g_assert_cmpfloat (patient->iv_intake_ml, >, 0);
+        /* The suffix label is the row's last label: find it by its text. */
+        for (GtkWidget *w = row; w != NULL; w = gtk_widget_get_last_child (w))
+          if (GTK_IS_BOX (w))
+            for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+              if (GTK_IS_LABEL (c) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (c)), expected) == 0)
+                text = g_strdup (expected);
+        g_assert_cmpstr (text, ==, expected);
+      }
+  }
 
   /* Bed 2 had a reaction to a dose. */
   gtk_list_box_select_row (patients, gtk_list_box_get_row_at_index (patients, 1));
