@@ -24,6 +24,8 @@
 #include "mar-board-page.h"
 #include "mar-patient-page.h"
 #include "mar-it-page.h"
+#include "mar-shift-log-page.h"
+#include "../tests/app/shift-seed.h"
 #include "../tests/sync/sync-test-server.h"
 
 static const char *out_dir;
@@ -250,6 +252,41 @@ main (int   argc,
   mar_window_lock (t->window, NULL);
   shot ("locked");
 
+  /* Issue 8: the charge nurse's shift log of a busy shift on 4 East. */
+  {
+    MarTerminal *terminal = mar_application_get_terminal (t->app);
+    g_auto(MarShift) shift = { 0 };
+    AdwViewStack *sections;
+    GtkWidget *page;
+    GtkListBox *patients;
+
+    shift_seed_previous_shift (terminal, &shift);
+    shift_seed_busy_unit (terminal, 16, &shift, AT_PIN);
+    app_test_sign_in (t, "C2001");
+    sections = mar_workspace_get_sections (app_test_get_workspace (t));
+    adw_view_stack_set_visible_child_name (sections, "shift-log");
+    page = adw_view_stack_get_child_by_name (sections, "shift-log");
+    mar_shift_log_page_load (MAR_SHIFT_LOG_PAGE (page), SHIFT_SEED_UNIT_ID, &shift);
+    while (mar_shift_log_page_is_loading (MAR_SHIFT_LOG_PAGE (page)))
+      g_main_context_iteration (NULL, TRUE);
+    shot ("shift-log");
+
+    /* Bed 4E-02: a reaction to a meropenem dose. */
+    patients = app_test_child (page, MAR_TYPE_SHIFT_LOG_PAGE, "patients_list");
+    gtk_stack_set_visible_child_name (app_test_child (page, MAR_TYPE_SHIFT_LOG_PAGE, "view_stack"), "timeline");
+    gtk_list_box_select_row (patients, gtk_list_box_get_row_at_index (patients, 1));
+    shot ("shift-log-timeline");
+
+    gtk_stack_set_visible_child_name (app_test_child (page, MAR_TYPE_SHIFT_LOG_PAGE, "view_stack"), "events");
+    gtk_widget_activate_action (page, "shift-log.sign-off", NULL);
+    app_test_scan (t, "C2001");
+    shot ("shift-log-sign-off");
+    app_test_keypad (app_test_child (page, MAR_TYPE_SHIFT_LOG_PAGE, "keypad"), AT_PIN);
+    gtk_widget_activate_action (page, "shift-log.confirm-sign-off", NULL);
+    shot ("shift-log-signed-off");
+  }
+
+  mar_window_lock (t->window, NULL);
   it_tour (t);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "mar-it-page.h"
+#include "mar-shift-log-page.h"
 #include "mar-window.h"
 
 struct _MarApplication
@@ -127,6 +128,14 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static GtkWidget *
+shift_log_page_factory (MarTerminal  *terminal,
+                        MarSignature *signature,
+                        gpointer      user_data)
+{
+  return mar_shift_log_page_new (terminal, signature);
+}
+
 static void
 mar_application_startup (GApplication *application)
 {
@@ -140,6 +149,10 @@ mar_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  /* Issue 8: the charge nurse reviews and signs off the shift. */
+  mar_application_add_role_page (self, MAR_ROLE_MASK (MAR_ROLE_CHARGE_NURSE), "shift-log", _("Shift log"),
+                                 "x-office-spreadsheet-symbolic", shift_log_page_factory, NULL);
 }
 
 static void

@@ -18,6 +18,7 @@
 #include "mar-decoder.h"
 #include "mar-patient-page.h"
 #include "mar-sound.h"
+#include "mar-shift-log-page.h"
 #include "mar-unable-to-scan-page.h"
 #include "mar-verdict-page.h"
 #include "mar-vocabulary.h"
@@ -237,7 +238,11 @@ take_badge (MarWorkspace *self,
             const char   *badge)
 {
   const char *page = gtk_stack_get_visible_child_name (self->nav);
+  GtkWidget *section = adw_view_stack_get_visible_child (self->sections);
 
+  /* The charge nurse signing off the shift (issue 8). */
+  if (MAR_IS_SHIFT_LOG_PAGE (section))
+    return mar_shift_log_page_take_badge (MAR_SHIFT_LOG_PAGE (section), badge);
   if (g_strcmp0 (page, "verdict") == 0)
     return mar_verdict_page_take_badge (self->verdict_page, badge);
   if (g_strcmp0 (page, "action") == 0)
