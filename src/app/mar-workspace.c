@@ -16,7 +16,9 @@
 #include "mar-board-page.h"
 #include "mar-camera-page.h"
 #include "mar-decoder.h"
+#include "mar-downtime.h"
 #include "mar-patient-page.h"
+#include "mar-report-export.h"
 #include "mar-sound.h"
 #include "mar-shift-log-page.h"
 #include "mar-unable-to-scan-page.h"
@@ -577,6 +579,46 @@ camera_action (GtkWidget  *widget,
   go_to (self, "camera");
 }
 
+MarReport *
+mar_workspace_build_downtime_report (MarWorkspace  *self,
+                                     GError       **error)
+{
+  MarTerminal *terminal;
+
+  g_return_val_if_fail (MAR_IS_WORKSPACE (self), NULL);
+
+  terminal = self->terminal;
+  return mar_downtime_report_build (mar_terminal_get_verifier (terminal),
+                                    mar_terminal_get_record (terminal),
+                                    mar_terminal_get_unit_id (terminal),
+                                    mar_terminal_get_now (terminal),
+                                    0, error);
+}
+
+/* The paper MAR nurses fall back to when the terminal goes down (issue 8):
+ * every patient's active IV orders, doses due in the next 12 hours with
+ * boxes to chart by hand, and the bags hanging. Printed while the terminal
+ * still works, so the paper says how old its data is. */
+static void
+print_downtime_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  MarWorkspace *self = MAR_WORKSPACE (widget);
+  g_autoptr(MarReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  report = mar_workspace_build_downtime_report (self, &error);
+  if (report == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The downtime MAR cannot be printed: %s"), error->message);
+
+      toast (self, message, 0);
+      return;
+    }
+  mar_report_export_print (GTK_WINDOW (gtk_widget_get_root (widget)), report);
+}
+
 static void
 unable_to_scan_done_cb (MarWorkspace              *self,
                         const char                *patient_id,
@@ -722,6 +764,7 @@ mar_workspace_class_init (MarWorkspaceClass *klass)
 
   gtk_widget_class_install_action (widget_class, "workspace.camera", NULL, camera_action);
   gtk_widget_class_install_action (widget_class, "workspace.unable-to-scan", NULL, unable_to_scan_action);
+  gtk_widget_class_install_action (widget_class, "workspace.print-downtime", NULL, print_downtime_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "workspace");

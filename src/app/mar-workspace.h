@@ -16,6 +16,8 @@
 
 #include <adwaita.h>
 
+#include "mar-report.h"
+
 #include "mar-application.h"
 #include "mar-terminal.h"
 
@@ -59,6 +61,10 @@ void          mar_workspace_open_patient     (MarWorkspace   *self,
 const char   *mar_workspace_get_page_name    (MarWorkspace   *self);
 /* (transfer none) The unit's pages, for tests: "board", "patient",
  * "verdict", "action". */
+/* The downtime printout of this terminal's unit, as of now (what
+ * workspace.print-downtime prints). (transfer full) */
+MarReport    *mar_workspace_build_downtime_report (MarWorkspace  *self,
+                                                   GError       **error);
 GtkWidget    *mar_workspace_get_page         (MarWorkspace   *self,
                                               const char     *name);
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "app-test-util.h"
@@ -21,6 +22,7 @@
 #include "mar-choice-group.h"
 #include "mar-keypad.h"
 #include "mar-patient-page.h"
+#include "mar-report-export.h"
 #include "mar-sign-in-page.h"
 #include "mar-sound.h"
 #include "mar-unable-to-scan-page.h"
@@ -528,6 +530,73 @@ test_demo_label_sheet (void)
     }
 }
 
+/* ---- Downtime printout (issue 8) ---- */
+
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_downtime_printout (void)
+{
+  g_autoptr(AppTest) t = app_test_new ();
+  g_autoptr(MarReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *pdftotext = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *button;
+
+  app_test_sign_in (t, "N1001");
+  /* One tap from the board, for every nurse. */
+  button = find_actionable (app_test_get_page (t, "board"), "workspace.print-downtime");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+
+  report = mar_workspace_build_downtime_report (app_test_get_workspace (t), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  g_assert_cmpint (report->kind, ==, MAR_REPORT_DOWNTIME);
+
+  /* What the print operation puts on paper, read back. */
+  dir = g_dir_make_tmp ("mar-downtime-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "downtime.pdf", NULL);
+  g_assert_true (mar_report_export_print_to_file (report, path, &error));
+  g_assert_no_error (error);
+  pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext != NULL)
+    {
+      const char *argv[] = { "pdftotext", "-layout", path, "-", NULL };
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                                   &text, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (text, "Downtime MAR"));
+      g_assert_nonnull (strstr (text, "4 West"));
+      g_assert_nonnull (strstr (text, "MRN 74120318"));
+      g_assert_nonnull (strstr (text, "Last synced"));
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -552,6 +621,7 @@ main (int   argc,
   g_test_add_func ("/app/document/hold-due-dose", test_document_hold_due_dose);
   g_test_add_func ("/app/auto-lock/keeps-work-for-its-owner", test_auto_lock_keeps_work_for_its_owner);
   g_test_add_func ("/app/demo/label-sheet", test_demo_label_sheet);
+  g_test_add_func ("/app/downtime/printout", test_downtime_printout);
 
   return g_test_run ();
 }
