@@ -253,6 +253,7 @@ draw (MarShiftTimeline *self,
       double top = y + 10, bottom = y + LANE_HEIGHT - 14;
       g_autofree char *volume = g_strdup_printf (_("%.0f mL in the shift"), bag->volume_in_shift_ml);
       double last_rate = -1;
+      gint64 last_end = G_MININT64;
 
 #define Y_OF(r) (bottom - (bottom - top) * ((r) / (max_rate * 1.15)))
 
@@ -294,13 +295,16 @@ draw (MarShiftTimeline *self,
           cairo_line_to (cr, X_OF (b), ya);
           cairo_line_to (cr, X_OF (b), bottom);
           cairo_stroke (cr);
-          if (s->rate_ml_per_h != last_rate)
+          /* Labelled at each change of rate, and again after a pause:
+           * a resumed bag's rate is read, not inferred from the left. */
+          if (s->rate_ml_per_h != last_rate || a > last_end)
             {
               g_autofree char *rate = g_strdup_printf (_("%g mL/h"), s->rate_ml_per_h);
 
               show_text (self, cr, &p.rate, X_OF (a) + 4, ya - 22, -1, TRUE, rate);
               last_rate = s->rate_ml_per_h;
             }
+          last_end = b;
         }
 
       for (guint j = 0; j < lane->reactions->len; j++)
