@@ -295,15 +295,6 @@ mar_audit_entry_compute_hash (const MarAuditEntry *entry)
 
 /* Reading entries --------------------------------------------------------- */
 
-static char *
-column_dup (MarStmt *stmt,
-            int      index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 static void
 bind_text (MarStmt    *stmt,
            int         index,
@@ -332,18 +323,18 @@ read_entry (MarStmt *stmt)
   MarAuditEntry *entry = g_new0 (MarAuditEntry, 1);
 
   entry->seq = sqlite3_column_int64 (stmt, 0);
-  entry->uuid = column_dup (stmt, 1);
-  entry->kind = column_dup (stmt, 2);
+  entry->uuid = mar_store_column_dup (stmt, 1);
+  entry->kind = mar_store_column_dup (stmt, 2);
   entry->at = sqlite3_column_int64 (stmt, 3);
   entry->recorded_at = sqlite3_column_int64 (stmt, 4);
-  entry->performer_id = column_dup (stmt, 5);
-  entry->witness_id = column_dup (stmt, 6);
-  entry->patient_id = column_dup (stmt, 7);
+  entry->performer_id = mar_store_column_dup (stmt, 5);
+  entry->witness_id = mar_store_column_dup (stmt, 6);
+  entry->patient_id = mar_store_column_dup (stmt, 7);
   entry->infusion_id = sqlite3_column_int64 (stmt, 8);
   entry->corrects_seq = sqlite3_column_int64 (stmt, 9);
-  entry->payload = column_dup (stmt, 10);
-  entry->prev_hash = column_dup (stmt, 11);
-  entry->hash = column_dup (stmt, 12);
+  entry->payload = mar_store_column_dup (stmt, 10);
+  entry->prev_hash = mar_store_column_dup (stmt, 11);
+  entry->hash = mar_store_column_dup (stmt, 12);
   return entry;
 }
 
@@ -425,7 +416,7 @@ mar_audit_get_head (MarStore  *store,
   else
     {
       *seq = sqlite3_column_int64 (stmt, 0);
-      *hash = column_dup (stmt, 1);
+      *hash = mar_store_column_dup (stmt, 1);
     }
   return TRUE;
 }
@@ -454,7 +445,7 @@ entry_hash (MarStore  *store,
   if (rc < 0)
     return FALSE;
   if (rc == SQLITE_ROW)
-    *hash = column_dup (stmt, 0);
+    *hash = mar_store_column_dup (stmt, 0);
   return TRUE;
 }
 

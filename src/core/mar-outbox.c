@@ -56,15 +56,6 @@ mar_outbox_entry_free (MarOutboxEntry *entry)
   g_free (entry);
 }
 
-static char *
-column_dup (MarStmt *stmt,
-            int      index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 static void
 bind_text (MarStmt    *stmt,
            int         index,
@@ -82,18 +73,18 @@ read_entry (MarStmt *stmt)
   MarOutboxEntry *entry = g_new0 (MarOutboxEntry, 1);
 
   entry->seq = sqlite3_column_int64 (stmt, 0);
-  entry->entry_uuid = column_dup (stmt, 1);
-  entry->resource_uuid = column_dup (stmt, 2);
-  entry->resource_type = column_dup (stmt, 3);
+  entry->entry_uuid = mar_store_column_dup (stmt, 1);
+  entry->resource_uuid = mar_store_column_dup (stmt, 2);
+  entry->resource_type = mar_store_column_dup (stmt, 3);
   entry->operation = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 4), "update") == 0
                      ? MAR_OUTBOX_UPDATE : MAR_OUTBOX_CREATE;
-  entry->depends_on = column_dup (stmt, 5);
-  entry->patient_id = column_dup (stmt, 6);
-  entry->resource_json = column_dup (stmt, 7);
+  entry->depends_on = mar_store_column_dup (stmt, 5);
+  entry->patient_id = mar_store_column_dup (stmt, 6);
+  entry->resource_json = mar_store_column_dup (stmt, 7);
   entry->state = state_from_string ((const char *) sqlite3_column_text (stmt, 8));
   entry->attempts = sqlite3_column_int (stmt, 9);
   entry->next_attempt = sqlite3_column_int64 (stmt, 10);
-  entry->last_error = column_dup (stmt, 11);
+  entry->last_error = mar_store_column_dup (stmt, 11);
   entry->created_at = sqlite3_column_int64 (stmt, 12);
   entry->sent_at = sqlite3_column_type (stmt, 13) == SQLITE_NULL ? MAR_TIME_UNSET
                                                                   : sqlite3_column_int64 (stmt, 13);
@@ -452,9 +443,9 @@ mar_outbox_lookup_server_id (MarStore     *store,
       return FALSE;
     }
   if (server_id != NULL)
-    *server_id = column_dup (stmt, 0);
+    *server_id = mar_store_column_dup (stmt, 0);
   if (server_version != NULL)
-    *server_version = column_dup (stmt, 1);
+    *server_version = mar_store_column_dup (stmt, 1);
   return TRUE;
 }
 

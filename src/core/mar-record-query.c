@@ -23,15 +23,6 @@
 
 #define INFUSION_COLUMNS MAR_RECORD_INFUSION_COLUMNS
 
-static char *
-column_dup (MarStmt *stmt,
-            int      i)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, i);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 static gint64
 column_time (MarStmt *stmt,
              int      i)
@@ -46,24 +37,24 @@ read_infusion_row (MarStmt *stmt)
   g_autofree char *state = NULL;
 
   bag->id = sqlite3_column_int64 (stmt, 0);
-  bag->uuid = column_dup (stmt, 1);
-  bag->patient_id = column_dup (stmt, 2);
-  bag->encounter_id = column_dup (stmt, 3);
-  bag->order_id = column_dup (stmt, 4);
-  bag->order_version = column_dup (stmt, 5);
-  bag->product_id = column_dup (stmt, 6);
-  bag->dispense_id = column_dup (stmt, 7);
-  bag->bag_id = column_dup (stmt, 8);
-  bag->gtin = column_dup (stmt, 9);
-  bag->lot = column_dup (stmt, 10);
-  bag->serial = column_dup (stmt, 11);
-  bag->expiry = column_dup (stmt, 12);
-  bag->medication = column_dup (stmt, 13);
-  state = column_dup (stmt, 14);
+  bag->uuid = mar_store_column_dup (stmt, 1);
+  bag->patient_id = mar_store_column_dup (stmt, 2);
+  bag->encounter_id = mar_store_column_dup (stmt, 3);
+  bag->order_id = mar_store_column_dup (stmt, 4);
+  bag->order_version = mar_store_column_dup (stmt, 5);
+  bag->product_id = mar_store_column_dup (stmt, 6);
+  bag->dispense_id = mar_store_column_dup (stmt, 7);
+  bag->bag_id = mar_store_column_dup (stmt, 8);
+  bag->gtin = mar_store_column_dup (stmt, 9);
+  bag->lot = mar_store_column_dup (stmt, 10);
+  bag->serial = mar_store_column_dup (stmt, 11);
+  bag->expiry = mar_store_column_dup (stmt, 12);
+  bag->medication = mar_store_column_dup (stmt, 13);
+  state = mar_store_column_dup (stmt, 14);
   if (!mar_infusion_state_from_string (state, &bag->state))
     bag->state = MAR_INFUSION_AVAILABLE;
-  bag->state_reason = column_dup (stmt, 15);
-  bag->state_comment = column_dup (stmt, 16);
+  bag->state_reason = mar_store_column_dup (stmt, 15);
+  bag->state_comment = mar_store_column_dup (stmt, 16);
   bag->previous_id = sqlite3_column_int64 (stmt, 17);
   bag->continuous = sqlite3_column_int (stmt, 18);
   bag->requires_witness = sqlite3_column_int (stmt, 19);
@@ -75,14 +66,14 @@ read_infusion_row (MarStmt *stmt)
   bag->bag_volume_ml = sqlite3_column_double (stmt, 24);
   bag->vtbi_ml = sqlite3_column_double (stmt, 25);
   bag->rate_ml_per_h = sqlite3_column_double (stmt, 26);
-  bag->site = column_dup (stmt, 27);
-  bag->pump = column_dup (stmt, 28);
-  bag->channel = column_dup (stmt, 29);
+  bag->site = mar_store_column_dup (stmt, 27);
+  bag->pump = mar_store_column_dup (stmt, 28);
+  bag->channel = mar_store_column_dup (stmt, 29);
   bag->started_at = column_time (stmt, 30);
   bag->ended_at = column_time (stmt, 31);
   bag->last_at = sqlite3_column_int64 (stmt, 32);
-  bag->performer_id = column_dup (stmt, 33);
-  bag->witness_id = column_dup (stmt, 34);
+  bag->performer_id = mar_store_column_dup (stmt, 33);
+  bag->witness_id = mar_store_column_dup (stmt, 34);
   bag->created_seq = sqlite3_column_int64 (stmt, 35);
   bag->updated_seq = sqlite3_column_int64 (stmt, 36);
   return bag;

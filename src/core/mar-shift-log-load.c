@@ -101,15 +101,6 @@ mar_shift_log_data_clear (MarShiftLogData *data)
   g_clear_pointer (&data->sign_off, mar_shift_sign_off_free);
 }
 
-static char *
-column_dup (MarStmt *stmt,
-            int      i)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, i);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 static const char *
 column_get (MarStmt *stmt,
             int      i)
@@ -150,7 +141,7 @@ mar_shift_log_dup_staff_name (MarStore   *store,
     {
       sqlite3_bind_text (stmt, 1, staff_id, -1, SQLITE_TRANSIENT);
       if (mar_store_step (store, stmt, NULL) == SQLITE_ROW && column_get (stmt, 0) != NULL)
-        return column_dup (stmt, 0);
+        return mar_store_column_dup (stmt, 0);
     }
   /* The terminal itself (staff events) or a practitioner not cached. */
   return g_strdup (staff_id);
@@ -197,8 +188,8 @@ resolve_unit (Loader      *loader,
                    _("No unit in this terminal's cache has the id or name “%s”"), unit);
       return FALSE;
     }
-  loader->data->unit_id = column_dup (stmt, 0);
-  loader->data->unit_name = column_dup (stmt, 1);
+  loader->data->unit_id = mar_store_column_dup (stmt, 0);
+  loader->data->unit_name = mar_store_column_dup (stmt, 1);
   if (loader->data->unit_name == NULL)
     loader->data->unit_name = g_strdup (loader->data->unit_id);
   if (sqlite3_column_int (stmt, 2) == 0)
@@ -280,8 +271,8 @@ read_patients (Loader  *loader,
       g_free (patient->mrn);
       g_free (patient->bed);
       patient->name = patient_display_name (id, column_get (stmt, 1), column_get (stmt, 2));
-      patient->mrn = column_dup (stmt, 3);
-      patient->bed = column_dup (stmt, 4);
+      patient->mrn = mar_store_column_dup (stmt, 3);
+      patient->bed = mar_store_column_dup (stmt, 4);
     }
   return rc >= 0;
 }
@@ -589,14 +580,14 @@ read_entries (Loader  *loader,
       event = mar_shift_log_event_new (MAR_SHIFT_EVENT_RECORD);
       event->entry_seq = sqlite3_column_int64 (stmt, 0);
       event->key = g_strdup_printf ("entry:%" G_GINT64_FORMAT, event->entry_seq);
-      event->action = column_dup (stmt, 1);
+      event->action = mar_store_column_dup (stmt, 1);
       event->time = sqlite3_column_int64 (stmt, 2);
       event->recorded_at = sqlite3_column_int64 (stmt, 3);
-      event->nurse_id = column_dup (stmt, 4);
-      event->witness_id = column_dup (stmt, 5);
+      event->nurse_id = mar_store_column_dup (stmt, 4);
+      event->witness_id = mar_store_column_dup (stmt, 5);
       set_patient (event, patient);
       event->infusion_id = sqlite3_column_int64 (stmt, 7);
-      event->medication = column_dup (stmt, 9);
+      event->medication = mar_store_column_dup (stmt, 9);
       event->corrected_by = sqlite3_column_int64 (stmt, 11);
       event->source = g_strdup ("local");
       if (event->corrected_by != 0)
@@ -771,10 +762,10 @@ read_notes (Loader  *loader,
         continue;
       note = g_new0 (MarShiftNote, 1);
       note->entry_seq = sqlite3_column_int64 (stmt, 0);
-      note->staff_id = column_dup (stmt, 2);
+      note->staff_id = mar_store_column_dup (stmt, 2);
       note->staff_name = g_strdup (staff_name (loader, note->staff_id));
       note->at = sqlite3_column_int64 (stmt, 3);
-      note->text = column_dup (stmt, 4);
+      note->text = mar_store_column_dup (stmt, 4);
       g_ptr_array_add (event->notes, note);
     }
   return rc >= 0;
@@ -799,14 +790,14 @@ pulled_event (Loader                *loader,
 
   event->key = g_strdup_printf ("administration:%s:%s", id, at_end ? "end" : "start");
   event->source = g_strdup (source != NULL ? source : "");
-  event->order_id = column_dup (stmt, 2);
+  event->order_id = mar_store_column_dup (stmt, 2);
   event->time = sqlite3_column_int64 (stmt, at_end ? 5 : 4);
   event->due_time = column_time (stmt, 6);
-  event->nurse_id = column_dup (stmt, 12);
+  event->nurse_id = mar_store_column_dup (stmt, 12);
   event->nurse_name = g_strdup (staff_name (loader, event->nurse_id));
   /* When it was charted: the server's meta.lastUpdated, else its arrival. */
   event->recorded_at = sqlite3_column_int64 (stmt, 13);
-  event->medication = column_dup (stmt, 15);
+  event->medication = mar_store_column_dup (stmt, 15);
   set_patient (event, patient);
   event->flags |= MAR_SHIFT_FLAG_PULLED;
   if (sqlite3_column_int (stmt, 14) != 0 || g_strcmp0 (status, "entered-in-error") == 0)
@@ -1164,11 +1155,11 @@ read_sign_off (Loader  *loader,
     return rc >= 0;
   sign_off = g_new0 (MarShiftSignOff, 1);
   sign_off->entry_seq = sqlite3_column_int64 (stmt, 0);
-  sign_off->staff_id = column_dup (stmt, 1);
+  sign_off->staff_id = mar_store_column_dup (stmt, 1);
   sign_off->signed_at = sqlite3_column_int64 (stmt, 2);
   sign_off->last_entry_seq = sqlite3_column_int64 (stmt, 3);
   sign_off->events = sqlite3_column_int (stmt, 4);
-  sign_off->digest = column_dup (stmt, 5);
+  sign_off->digest = mar_store_column_dup (stmt, 5);
   sign_off->staff_name = g_strdup (staff_name (loader, sign_off->staff_id));
   loader->data->sign_off = sign_off;
   return TRUE;

@@ -34,6 +34,9 @@ MarStmt  *mar_store_prepare          (MarStore     *self,
 int       mar_store_step             (MarStore     *self,
                                       MarStmt      *stmt,
                                       GError      **error);
+/* A text column as a newly allocated string; NULL for SQL NULL. */
+char     *mar_store_column_dup       (MarStmt      *stmt,
+                                      int           index);
 /* Steps to the end (a statement without results). */
 gboolean  mar_store_run              (MarStore     *self,
                                       MarStmt      *stmt,

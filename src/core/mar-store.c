@@ -306,15 +306,6 @@ bind_quantity (sqlite3_stmt      *stmt,
     }
 }
 
-static char *
-column_dup (sqlite3_stmt *stmt,
-            int           index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 static const char *
 column_get (sqlite3_stmt *stmt,
             int           index)
@@ -944,7 +935,7 @@ mar_store_dup_resource_json (MarStore    *self,
                    _("The cache holds no %s with that id"), resource_type);
       return NULL;
     }
-  return column_dup (stmt, 0);
+  return mar_store_column_dup (stmt, 0);
 }
 
 gboolean
@@ -2099,16 +2090,16 @@ read_patient_location (sqlite3_stmt *stmt,
   if (part_of != NULL)
     {
       patient->bed_id = g_strdup (location_id);
-      patient->bed_name = column_dup (stmt, 15);
+      patient->bed_name = mar_store_column_dup (stmt, 15);
       if (g_strcmp0 (column_get (stmt, 20), "ro") == 0 && column_get (stmt, 21) != NULL)
         {
-          patient->unit_id = column_dup (stmt, 21);
-          patient->unit_name = column_dup (stmt, 23);
+          patient->unit_id = mar_store_column_dup (stmt, 21);
+          patient->unit_name = mar_store_column_dup (stmt, 23);
         }
       else
         {
           patient->unit_id = g_strdup (part_of);
-          patient->unit_name = column_dup (stmt, 19);
+          patient->unit_name = mar_store_column_dup (stmt, 19);
         }
     }
   else if (column_get (stmt, 14) != NULL &&
@@ -2116,12 +2107,12 @@ read_patient_location (sqlite3_stmt *stmt,
            g_strcmp0 (column_get (stmt, 17), "ro") != 0)
     {
       patient->unit_id = g_strdup (location_id);
-      patient->unit_name = column_dup (stmt, 15);
+      patient->unit_name = mar_store_column_dup (stmt, 15);
     }
   else
     {
       patient->bed_id = g_strdup (location_id);
-      patient->bed_name = column_dup (stmt, 15);
+      patient->bed_name = mar_store_column_dup (stmt, 15);
     }
 }
 
@@ -2148,19 +2139,19 @@ get_patient_in_snapshot (MarStore    *self,
       }
 
     patient = mar_patient_new ();
-    patient->id = column_dup (stmt, 0);
-    patient->version = column_dup (stmt, 1);
-    patient->mrn = column_dup (stmt, 2);
-    patient->gsrn = column_dup (stmt, 3);
-    patient->family = column_dup (stmt, 4);
-    patient->given = column_dup (stmt, 5);
-    patient->birth_date = column_dup (stmt, 6);
-    patient->gender = column_dup (stmt, 7);
+    patient->id = mar_store_column_dup (stmt, 0);
+    patient->version = mar_store_column_dup (stmt, 1);
+    patient->mrn = mar_store_column_dup (stmt, 2);
+    patient->gsrn = mar_store_column_dup (stmt, 3);
+    patient->family = mar_store_column_dup (stmt, 4);
+    patient->given = mar_store_column_dup (stmt, 5);
+    patient->birth_date = mar_store_column_dup (stmt, 6);
+    patient->gender = mar_store_column_dup (stmt, 7);
     patient->active = column_bool (stmt, 8);
     patient->removed = column_bool (stmt, 9);
     patient->data_incomplete = column_bool (stmt, 10);
     patient->data_rejected = column_bool (stmt, 11);
-    patient->encounter_id = column_dup (stmt, 12);
+    patient->encounter_id = mar_store_column_dup (stmt, 12);
     read_patient_location (stmt, patient);
     if (sqlite3_column_type (stmt, 24) != SQLITE_NULL)
       {
@@ -2245,7 +2236,7 @@ mar_store_list_unit_patients (MarStore    *self,
       }
     bind_text (stmt, 1, unit_id);
     while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
-      g_ptr_array_add (ids, column_dup (stmt, 0));
+      g_ptr_array_add (ids, mar_store_column_dup (stmt, 0));
     if (rc < 0)
       {
         store_read_end (self, started);
@@ -2392,16 +2383,16 @@ read_product_row (sqlite3_stmt *stmt)
 {
   MarProduct *product = mar_product_new ();
 
-  product->id = column_dup (stmt, 0);
-  product->version = column_dup (stmt, 1);
+  product->id = mar_store_column_dup (stmt, 0);
+  product->version = mar_store_column_dup (stmt, 1);
   product->catalog = column_bool (stmt, 2);
   product->removed = column_bool (stmt, 3);
-  product->gtin = column_dup (stmt, 4);
-  product->ndc = column_dup (stmt, 5);
-  product->name = column_dup (stmt, 6);
-  product->form_system = column_dup (stmt, 7);
-  product->form_code = column_dup (stmt, 8);
-  product->form_display = column_dup (stmt, 9);
+  product->gtin = mar_store_column_dup (stmt, 4);
+  product->ndc = mar_store_column_dup (stmt, 5);
+  product->name = mar_store_column_dup (stmt, 6);
+  product->form_system = mar_store_column_dup (stmt, 7);
+  product->form_code = mar_store_column_dup (stmt, 8);
+  product->form_display = mar_store_column_dup (stmt, 9);
   column_ratio (stmt, 10, &product->amount);
   return product;
 }
@@ -2412,9 +2403,9 @@ read_ingredient_row (sqlite3_stmt *stmt,
 {
   MarIngredient *ingredient = mar_ingredient_new ();
 
-  ingredient->system = column_dup (stmt, first);
-  ingredient->code = column_dup (stmt, first + 1);
-  ingredient->display = column_dup (stmt, first + 2);
+  ingredient->system = mar_store_column_dup (stmt, first);
+  ingredient->code = mar_store_column_dup (stmt, first + 1);
+  ingredient->display = mar_store_column_dup (stmt, first + 2);
   column_ratio (stmt, first + 3, &ingredient->strength);
   return ingredient;
 }
@@ -2587,7 +2578,7 @@ find_catalog_product_in_snapshot (MarStore    *self,
     while ((rc = store_step (self, stmt, error)) == SQLITE_ROW)
       {
         if (n++ == 0)
-          id = column_dup (stmt, 0);
+          id = mar_store_column_dup (stmt, 0);
       }
     if (rc < 0)
       return NULL;
@@ -2741,20 +2732,20 @@ read_order_row (sqlite3_stmt *stmt)
 {
   MarOrder *order = mar_order_new ();
 
-  order->id = column_dup (stmt, 0);
-  order->version = column_dup (stmt, 1);
+  order->id = mar_store_column_dup (stmt, 0);
+  order->version = mar_store_column_dup (stmt, 1);
   order->status = mar_order_status_from_string (column_get (stmt, 2));
-  order->intent = column_dup (stmt, 3);
-  order->priority = column_dup (stmt, 4);
-  order->patient_id = column_dup (stmt, 5);
-  order->encounter_id = column_dup (stmt, 6);
+  order->intent = mar_store_column_dup (stmt, 3);
+  order->priority = mar_store_column_dup (stmt, 4);
+  order->patient_id = mar_store_column_dup (stmt, 5);
+  order->encounter_id = mar_store_column_dup (stmt, 6);
   order->authored_on = column_time (stmt, 7);
-  order->text = column_dup (stmt, 8);
-  order->medication_display = column_dup (stmt, 9);
-  order->medication_product_id = column_dup (stmt, 10);
-  order->route_system = column_dup (stmt, 11);
-  order->route_code = column_dup (stmt, 12);
-  order->route_display = column_dup (stmt, 13);
+  order->text = mar_store_column_dup (stmt, 8);
+  order->medication_display = mar_store_column_dup (stmt, 9);
+  order->medication_product_id = mar_store_column_dup (stmt, 10);
+  order->route_system = mar_store_column_dup (stmt, 11);
+  order->route_code = mar_store_column_dup (stmt, 12);
+  order->route_display = mar_store_column_dup (stmt, 13);
   order->frequency = sqlite3_column_int (stmt, 14);
   order->period = sqlite3_column_double (stmt, 15);
   g_strlcpy (order->period_unit, column_get (stmt, 16) ? column_get (stmt, 16) : "",
@@ -3003,15 +2994,15 @@ read_dispense (MarStore    *self,
     }
 
   dispense = mar_dispense_new ();
-  dispense->id = column_dup (stmt, 0);
-  dispense->version = column_dup (stmt, 1);
-  dispense->label = column_dup (stmt, 2);
-  dispense->status = column_dup (stmt, 3);
-  dispense->patient_id = column_dup (stmt, 4);
-  dispense->order_id = column_dup (stmt, 5);
-  dispense->product_id = column_dup (stmt, 6);
-  dispense->beyond_use = column_dup (stmt, 7);
-  dispense->lot = column_dup (stmt, 8);
+  dispense->id = mar_store_column_dup (stmt, 0);
+  dispense->version = mar_store_column_dup (stmt, 1);
+  dispense->label = mar_store_column_dup (stmt, 2);
+  dispense->status = mar_store_column_dup (stmt, 3);
+  dispense->patient_id = mar_store_column_dup (stmt, 4);
+  dispense->order_id = mar_store_column_dup (stmt, 5);
+  dispense->product_id = mar_store_column_dup (stmt, 6);
+  dispense->beyond_use = mar_store_column_dup (stmt, 7);
+  dispense->lot = mar_store_column_dup (stmt, 8);
   dispense->when_prepared = column_time (stmt, 9);
   column_quantity (stmt, 10, &dispense->quantity);
   dispense->removed = column_bool (stmt, 12);
@@ -3205,10 +3196,10 @@ read_staff_in_snapshot (MarStore    *self,
         return NULL;
       }
     staff = mar_staff_new ();
-    staff->id = column_dup (stmt, 0);
-    staff->version = column_dup (stmt, 1);
-    staff->badge = column_dup (stmt, 2);
-    staff->name = column_dup (stmt, 3);
+    staff->id = mar_store_column_dup (stmt, 0);
+    staff->version = mar_store_column_dup (stmt, 1);
+    staff->badge = mar_store_column_dup (stmt, 2);
+    staff->name = mar_store_column_dup (stmt, 3);
     staff->active = column_bool (stmt, 4);
     staff->removed = column_bool (stmt, 5);
     several = store_step (self, stmt, NULL) == SQLITE_ROW;
@@ -3291,10 +3282,10 @@ mar_store_get_staff_role (MarStore    *self,
         return NULL;
       }
     role = mar_staff_role_new ();
-    role->id = column_dup (stmt, 0);
-    role->version = column_dup (stmt, 1);
-    role->staff_id = column_dup (stmt, 2);
-    role->location_id = column_dup (stmt, 3);
+    role->id = mar_store_column_dup (stmt, 0);
+    role->version = mar_store_column_dup (stmt, 1);
+    role->staff_id = mar_store_column_dup (stmt, 2);
+    role->location_id = mar_store_column_dup (stmt, 3);
     role->active = column_bool (stmt, 4);
     role->removed = column_bool (stmt, 5);
   }
@@ -3338,15 +3329,15 @@ load_allergies_in_snapshot (MarStore    *self,
       {
         MarAllergy *allergy = mar_allergy_new ();
 
-        allergy->id = column_dup (stmt, 0);
-        allergy->version = column_dup (stmt, 1);
-        allergy->patient_id = column_dup (stmt, 2);
-        allergy->clinical_status = column_dup (stmt, 3);
-        allergy->verification_status = column_dup (stmt, 4);
-        allergy->text = column_dup (stmt, 5);
-        allergy->criticality = column_dup (stmt, 6);
-        allergy->category = column_dup (stmt, 7);
-        allergy->reactions = column_dup (stmt, 8);
+        allergy->id = mar_store_column_dup (stmt, 0);
+        allergy->version = mar_store_column_dup (stmt, 1);
+        allergy->patient_id = mar_store_column_dup (stmt, 2);
+        allergy->clinical_status = mar_store_column_dup (stmt, 3);
+        allergy->verification_status = mar_store_column_dup (stmt, 4);
+        allergy->text = mar_store_column_dup (stmt, 5);
+        allergy->criticality = mar_store_column_dup (stmt, 6);
+        allergy->category = mar_store_column_dup (stmt, 7);
+        allergy->reactions = mar_store_column_dup (stmt, 8);
         allergy->removed = column_bool (stmt, 9);
         g_ptr_array_add (allergies, allergy);
         g_hash_table_insert (by_id, allergy->id, allergy);
@@ -3459,23 +3450,23 @@ read_administration_row (sqlite3_stmt *stmt)
 {
   MarAdministration *administration = mar_administration_new ();
 
-  administration->id = column_dup (stmt, 0);
-  administration->version = column_dup (stmt, 1);
-  administration->source = column_dup (stmt, 2);
-  administration->patient_id = column_dup (stmt, 3);
-  administration->order_id = column_dup (stmt, 4);
-  administration->order_version = column_dup (stmt, 5);
-  administration->status = column_dup (stmt, 6);
+  administration->id = mar_store_column_dup (stmt, 0);
+  administration->version = mar_store_column_dup (stmt, 1);
+  administration->source = mar_store_column_dup (stmt, 2);
+  administration->patient_id = mar_store_column_dup (stmt, 3);
+  administration->order_id = mar_store_column_dup (stmt, 4);
+  administration->order_version = mar_store_column_dup (stmt, 5);
+  administration->status = mar_store_column_dup (stmt, 6);
   administration->start = column_time (stmt, 7);
   administration->end = column_time (stmt, 8);
   administration->due_time = column_time (stmt, 9);
-  administration->bag_id = column_dup (stmt, 10);
-  administration->product_id = column_dup (stmt, 11);
-  administration->gtin = column_dup (stmt, 12);
+  administration->bag_id = mar_store_column_dup (stmt, 10);
+  administration->product_id = mar_store_column_dup (stmt, 11);
+  administration->gtin = mar_store_column_dup (stmt, 12);
   column_quantity (stmt, 13, &administration->dose);
   column_quantity (stmt, 15, &administration->rate);
   administration->partial = column_bool (stmt, 17);
-  administration->performer_id = column_dup (stmt, 18);
+  administration->performer_id = mar_store_column_dup (stmt, 18);
   administration->removed = column_bool (stmt, 19);
   return administration;
 }
@@ -3614,12 +3605,12 @@ mar_store_get_location (MarStore    *self,
       return NULL;
     }
   location = mar_location_new ();
-  location->id = column_dup (stmt, 0);
-  location->version = column_dup (stmt, 1);
-  location->name = column_dup (stmt, 2);
-  location->part_of_id = column_dup (stmt, 3);
-  location->physical_type = column_dup (stmt, 4);
-  location->status = column_dup (stmt, 5);
+  location->id = mar_store_column_dup (stmt, 0);
+  location->version = mar_store_column_dup (stmt, 1);
+  location->name = mar_store_column_dup (stmt, 2);
+  location->part_of_id = mar_store_column_dup (stmt, 3);
+  location->physical_type = mar_store_column_dup (stmt, 4);
+  location->status = mar_store_column_dup (stmt, 5);
   location->removed = column_bool (stmt, 6);
   return location;
 }
@@ -3650,13 +3641,13 @@ mar_store_get_encounter (MarStore    *self,
       return NULL;
     }
   encounter = mar_encounter_new ();
-  encounter->id = column_dup (stmt, 0);
-  encounter->version = column_dup (stmt, 1);
-  encounter->patient_id = column_dup (stmt, 2);
-  encounter->status = column_dup (stmt, 3);
+  encounter->id = mar_store_column_dup (stmt, 0);
+  encounter->version = mar_store_column_dup (stmt, 1);
+  encounter->patient_id = mar_store_column_dup (stmt, 2);
+  encounter->status = mar_store_column_dup (stmt, 3);
   encounter->start = column_time (stmt, 4);
   encounter->end = column_time (stmt, 5);
-  encounter->location_id = column_dup (stmt, 6);
+  encounter->location_id = mar_store_column_dup (stmt, 6);
   encounter->removed = column_bool (stmt, 7);
   return encounter;
 }
@@ -3689,10 +3680,10 @@ mar_store_get_latest_weight (MarStore    *self,
       return NULL;
     }
   weight = mar_weight_new ();
-  weight->id = column_dup (stmt, 0);
-  weight->version = column_dup (stmt, 1);
-  weight->patient_id = column_dup (stmt, 2);
-  weight->status = column_dup (stmt, 3);
+  weight->id = mar_store_column_dup (stmt, 0);
+  weight->version = mar_store_column_dup (stmt, 1);
+  weight->patient_id = mar_store_column_dup (stmt, 2);
+  weight->status = mar_store_column_dup (stmt, 3);
   mar_quantity_set (&weight->weight, sqlite3_column_double (stmt, 4), "kg");
   weight->effective = column_time (stmt, 5);
   return weight;
@@ -3810,7 +3801,7 @@ mar_store_dup_watermark (MarStore    *self,
       set_not_found (error, _("Nothing of this type has been pulled from the server yet"));
       return NULL;
     }
-  return column_dup (stmt, 0);
+  return mar_store_column_dup (stmt, 0);
 }
 
 gboolean
@@ -3896,6 +3887,16 @@ mar_quarantined_free (MarQuarantined *entry)
   g_free (entry);
 }
 
+/* A text column as a newly allocated string; NULL for SQL NULL. */
+char *
+mar_store_column_dup (MarStmt *stmt,
+                      int      index)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, index);
+
+  return text != NULL ? g_strdup ((const char *) text) : NULL;
+}
+
 GPtrArray *
 mar_store_list_quarantined (MarStore  *self,
                             GError   **error)
@@ -3916,11 +3917,11 @@ mar_store_list_quarantined (MarStore  *self,
       MarQuarantined *entry = g_new0 (MarQuarantined, 1);
 
       entry->id = sqlite3_column_int64 (stmt, 0);
-      entry->resource_type = column_dup (stmt, 1);
-      entry->resource_id = column_dup (stmt, 2);
-      entry->version = column_dup (stmt, 3);
-      entry->patient_id = column_dup (stmt, 4);
-      entry->reason = column_dup (stmt, 5);
+      entry->resource_type = mar_store_column_dup (stmt, 1);
+      entry->resource_id = mar_store_column_dup (stmt, 2);
+      entry->version = mar_store_column_dup (stmt, 3);
+      entry->patient_id = mar_store_column_dup (stmt, 4);
+      entry->reason = mar_store_column_dup (stmt, 5);
       entry->received = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (entries, entry);
     }
@@ -3979,7 +3980,7 @@ mar_store_dup_setting (MarStore    *self,
       set_not_found (error, _("That setting is not set on this terminal"));
       return NULL;
     }
-  return column_dup (stmt, 0);
+  return mar_store_column_dup (stmt, 0);
 }
 
 gboolean

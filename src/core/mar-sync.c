@@ -661,15 +661,6 @@ mar_sync_watermark_free (MarSyncWatermark *watermark)
   g_free (watermark);
 }
 
-static char *
-column_dup (MarStmt *stmt,
-            int      index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-
-  return text != NULL ? g_strdup ((const char *) text) : NULL;
-}
-
 GPtrArray *
 mar_sync_list_watermarks (MarStore  *store,
                           GError   **error)
@@ -689,8 +680,8 @@ mar_sync_list_watermarks (MarStore  *store,
     {
       MarSyncWatermark *w = g_new0 (MarSyncWatermark, 1);
 
-      w->key = column_dup (stmt, 0);
-      w->watermark = column_dup (stmt, 1);
+      w->key = mar_store_column_dup (stmt, 0);
+      w->watermark = mar_store_column_dup (stmt, 1);
       w->updated_at = sqlite3_column_int64 (stmt, 2);
       g_ptr_array_add (list, w);
     }
@@ -873,9 +864,9 @@ mar_sync_store_list_quarantined_json (MarStore  *store,
     {
       MarSyncQuarantined *entry = g_new0 (MarSyncQuarantined, 1);
 
-      entry->resource_type = column_dup (stmt, 0);
-      entry->resource_id = column_dup (stmt, 1);
-      entry->json = column_dup (stmt, 2);
+      entry->resource_type = mar_store_column_dup (stmt, 0);
+      entry->resource_id = mar_store_column_dup (stmt, 1);
+      entry->json = mar_store_column_dup (stmt, 2);
       g_ptr_array_add (list, entry);
     }
   if (rc < 0)
@@ -922,7 +913,7 @@ mar_sync_store_list_incomplete_patients (MarStore  *store,
   if (stmt == NULL)
     return NULL;
   while ((rc = mar_store_step (store, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, column_dup (stmt, 0));
+    g_ptr_array_add (list, mar_store_column_dup (stmt, 0));
   if (rc < 0)
     return NULL;
   return g_steal_pointer (&list);
@@ -950,7 +941,7 @@ mar_sync_store_patients_at (MarStore    *store,
       const char *location = (const char *) sqlite3_column_text (stmt, 1);
 
       if (location != NULL && g_hash_table_contains (locations, location))
-        g_hash_table_add (patients, column_dup (stmt, 0));
+        g_hash_table_add (patients, mar_store_column_dup (stmt, 0));
     }
   if (rc < 0)
     return NULL;
@@ -1056,7 +1047,7 @@ mar_sync_store_unit_locations (MarStore    *store,
         return NULL;
       while (found == NULL && (rc = mar_store_step (store, stmt, error)) == SQLITE_ROW)
         if (location_has_identifier ((const char *) sqlite3_column_text (stmt, 1), unit))
-          found = column_dup (stmt, 0);
+          found = mar_store_column_dup (stmt, 0);
       if (rc < 0)
         return NULL;
     }
